@@ -1,0 +1,21 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from education.models import Section
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    """Editors keep the guide right here; every save keeps the previous version (History)."""
+
+    list_display = ["title", "order", "is_published", "last_reviewed", "reviewed_by", "updated_at"]
+    list_editable = ["order", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    history_list_display = ["is_published", "order"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("Publishing", {"fields": ["order", "is_published"]}),
+        ("Clinical review", {"fields": ["last_reviewed", "reviewed_by"]}),
+    ]

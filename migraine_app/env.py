@@ -1,0 +1,68 @@
+"""Strict parsers for settings read from the environment.
+
+A value that cannot be parsed stops the app at start-up with a message that names the
+variable: a typo in production must never turn into a silent default.
+"""
+
+import os
+import zoneinfo
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name, environ):
+    value = environ.get(name)
+    if value is None:
+        return None
+    return value.strip()
+
+
+def env_str(name, default=None, environ=os.environ):
+    value = _raw(name, environ)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default, environ=os.environ):
+    value = _raw(name, environ)
+    if value in (None, ""):
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
+
+
+def env_int(name, default, environ=os.environ, minimum=None, maximum=None):
+    value = _raw(name, environ)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}; got {number}")
+    return number
+
+
+def env_list(name, default, environ=os.environ):
+    value = _raw(name, environ)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_time_zone(name, default, environ=os.environ):
+    value = env_str(name, default, environ)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(f"{name} must be an IANA time zone such as Europe/London; got {value!r}") from None
+    return value
