@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from diary import account_views
+from diary.forms import EmailAuthenticationForm
 from migraine_app import views
 
 admin.site.site_header = "Migraine diary administration"
@@ -9,7 +12,18 @@ admin.site.site_title = "Migraine diary admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.start, name="start"),
     path("learn/", include("education.urls")),
+    path("diary/", include("diary.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/profile/medicines/", account_views.medicine_add, name="medicine_add"),
+    path("accounts/profile/medicines/<int:pk>/delete/", account_views.medicine_delete, name="medicine_delete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from diary import roles
 from education.models import Section
 
 
@@ -18,3 +20,13 @@ def healthz(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def start(request):
+    """Where signing in leads: each role to its own first page."""
+    if roles.is_clinician(request.user):
+        return redirect("home")
+    if roles.is_editor(request.user):
+        return redirect("admin:index")
+    return redirect("diary:home")

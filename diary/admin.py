@@ -1,0 +1,95 @@
+"""Support staff (superusers) may look at diary rows; patients' data stays read-only here."""
+
+from django.contrib import admin
+
+from diary.models import (
+    Attack,
+    AttackMedicine,
+    HeadacheFreeDay,
+    Medicine,
+    PatientProfile,
+    SideEffectReport,
+    TreatmentSession,
+)
+
+
+class ReadOnlyForSupport(admin.ModelAdmin):
+    """Superusers only, and read-only: changes to a diary come from its patient."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttackMedicineInline(admin.TabularInline):
+    model = AttackMedicine
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attack)
+class AttackAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "start_date", "start_time", "duration_minutes", "severity"]
+    list_filter = ["severity"]
+    search_fields = ["patient__username"]
+    date_hierarchy = "start_date"
+    inlines = [AttackMedicineInline]
+    list_select_related = ["patient"]
+
+
+@admin.register(HeadacheFreeDay)
+class HeadacheFreeDayAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "date"]
+    search_fields = ["patient__username"]
+    list_select_related = ["patient"]
+
+
+@admin.register(TreatmentSession)
+class TreatmentSessionAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "date", "units", "sites"]
+    search_fields = ["patient__username"]
+    list_select_related = ["patient"]
+
+
+@admin.register(SideEffectReport)
+class SideEffectReportAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "session", "effect", "severity", "started_on"]
+    list_filter = ["effect"]
+    search_fields = ["patient__username"]
+    list_select_related = ["patient", "session"]
+
+
+@admin.register(PatientProfile)
+class PatientProfileAdmin(ReadOnlyForSupport):
+    list_display = ["id", "user", "time_zone", "reported_baseline", "email_reminders"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+
+@admin.register(Medicine)
+class MedicineAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "name", "medicine_class"]
+    search_fields = ["patient__username", "name"]
+    list_select_related = ["patient"]

@@ -1,0 +1,418 @@
+"""The diary CSV of FORMATS.md: export, and an all-or-nothing import with row-numbered errors."""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from diary import services, timeutil
+from diary.models import (
+    DEFAULT_SITES,
+    DEFAULT_UNITS,
+    FEATURE_NAMES,
+    MAX_DURATION_MINUTES,
+    MAX_SITES,
+    MAX_UNITS,
+    Attack,
+    AttackMedicine,
+    HeadacheFreeDay,
+    MedicineClass,
+    PatientProfile,
+    Severity,
+    TreatmentSession,
+)
+
+HEADER = [
+    "record",
+    "date",
+    "start_time",
+    "duration_minutes",
+    "severity",
+    *FEATURE_NAMES,
+    "medications",
+    "units",
+    "sites",
+    "notes",
+]
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_ERRORS_SHOWN = 200
+FORMULA_STARTS = ("=", "+", "-", "@")
+SEVERITY_BY_NAME = {"mild": Severity.MILD, "moderate": Severity.MODERATE, "severe": Severity.SEVERE}
+NAME_BY_SEVERITY = {value: name for name, value in SEVERITY_BY_NAME.items()}
+HEADACHE_ONLY = ["start_time", "duration_minutes", "severity", *FEATURE_NAMES, "medications"]
+SESSION_ONLY = ["units", "sites"]
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_WHOLE = re.compile(r"^\d+$")
+
+
+def escape_formula(text):
+    """A leading ' so that a spreadsheet does not run the cell as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_formula(text):
+    if len(text) >= 2 and text[0] == "'" and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+# ---------------------------------------------------------------- export
+
+
+def _medications_cell(medicines):
+    items = []
+    for medicine in medicines:
+        name = medicine.name.replace(";", ",").strip()
+        items.append(f"{medicine.medicine_class}:{escape_formula(name)}" if name else medicine.medicine_class)
+    return ";".join(items)
+
+
+def export_rows(patient):
+    """The diary's rows in the file's order. Attacks still going are left out until they end."""
+    rows = []
+    for session in TreatmentSession.objects.filter(patient=patient):
+        rows.append(
+            (
+                (session.date, 0, "", 0, 0, session.notes),
+                _row(
+                    "treatment_session", session.date, session.notes, units=str(session.units), sites=str(session.sites)
+                ),
+            )
+        )
+    for mark in HeadacheFreeDay.objects.filter(patient=patient):
+        rows.append(((mark.date, 1, "", 0, 0, ""), _row("headache_free", mark.date, "")))
+    attacks = Attack.objects.filter(patient=patient, duration_minutes__isnull=False).prefetch_related("medicines")
+    for attack in attacks:
+        start_time = attack.start_time.strftime("%H:%M")
+        row = _row(
+            "headache",
+            attack.start_date,
+            attack.notes,
+            start_time=start_time,
+            duration_minutes=str(attack.duration_minutes),
+            severity=NAME_BY_SEVERITY[attack.severity],
+            medications=_medications_cell(attack.medicines.all()),
+            **{name: "1" if getattr(attack, name) else "0" for name in FEATURE_NAMES},
+        )
+        key = (attack.start_date, 2, start_time, attack.duration_minutes, attack.severity, attack.notes)
+        rows.append((key, row))
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _, row in rows]
+
+
+def _row(record, date, notes, **cells):
+    values = dict.fromkeys(HEADER, "")
+    values.update(record=record, date=date.isoformat(), notes=escape_formula(notes), **cells)
+    return [values[column] for column in HEADER]
+
+
+def export_diary(patient):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(export_rows(patient))
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    added: int
+    skipped: int
+    marks_removed: int
+
+    def summary(self):
+        text = f"Imported: {_count(self.added, 'row')} added, {self.skipped} skipped as already in your diary."
+        if self.marks_removed:
+            text += f" {_count(self.marks_removed, 'headache-free mark')} removed where a headache was imported."
+        return text
+
+
+def _count(number, noun):
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class _Parsed:
+    line: int
+    record: str
+    date: dt.date
+    notes: str
+    start_time: dt.time | None = None
+    duration_minutes: int | None = None
+    severity: int | None = None
+    features: dict | None = None
+    medicines: list | None = None
+    units: int | None = None
+    sites: int | None = None
+
+
+def _decode(upload):
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise ImportRefused([RowError(None, "file", "The file is larger than 2 MB. Split it into smaller files.")])
+    raw = upload.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise ImportRefused([RowError(None, "file", "The file is larger than 2 MB. Split it into smaller files.")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportRefused([RowError(line, None, "This is not UTF-8 text. Save the file as CSV UTF-8.")]) from None
+
+
+def _parse_row(line, cells, errors):
+    values = {column: cell.strip() for column, cell in zip(HEADER, cells, strict=True)}
+    before = len(errors)
+
+    def error(column, message):
+        errors.append(RowError(line, column, message))
+
+    record = values["record"].lower()
+    if record not in {"headache", "headache_free", "treatment_session"}:
+        error("record", "Must be headache, headache_free or treatment_session.")
+        return None
+    try:
+        date = dt.date.fromisoformat(values["date"]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["date"]) else None
+    except ValueError:
+        date = None
+    if date is None:
+        error("date", "Must be a date written YYYY-MM-DD.")
+    notes = unescape_formula(values["notes"])
+    if len(notes) > 2000:
+        error("notes", "Notes must be at most 2000 characters.")
+
+    not_applicable = {
+        "headache": SESSION_ONLY,
+        "headache_free": HEADACHE_ONLY + SESSION_ONLY,
+        "treatment_session": HEADACHE_ONLY,
+    }[record]
+    for column in not_applicable:
+        if values[column]:
+            error(column, f"Must be empty on a {record} row.")
+
+    parsed = _Parsed(line=line, record=record, date=date, notes=notes)
+    if record == "headache":
+        match = _TIME.match(values["start_time"])
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            error("start_time", "Must be a time written HH:MM, 24-hour.")
+        else:
+            parsed.start_time = dt.time(int(match[1]), int(match[2]))
+        duration = values["duration_minutes"]
+        if not _WHOLE.match(duration) or not 1 <= int(duration) <= MAX_DURATION_MINUTES:
+            error("duration_minutes", f"Must be whole minutes from 1 to {MAX_DURATION_MINUTES}.")
+        else:
+            parsed.duration_minutes = int(duration)
+        severity = SEVERITY_BY_NAME.get(values["severity"].lower())
+        if severity is None:
+            error("severity", "Must be mild, moderate or severe.")
+        parsed.severity = severity
+        parsed.features = {}
+        for name in FEATURE_NAMES:
+            if values[name] not in {"", "0", "1"}:
+                error(name, "Must be 1, 0 or empty.")
+            parsed.features[name] = values[name] == "1"
+        parsed.medicines = []
+        for item in values["medications"].split(";"):
+            item = item.strip()
+            if not item:
+                continue
+            medicine_class, _, name = item.partition(":")
+            medicine_class = medicine_class.strip().lower()
+            if medicine_class not in MedicineClass.values:
+                error(
+                    "medications",
+                    f"Unknown medicine class {medicine_class!r}: use one of {', '.join(MedicineClass.values)}.",
+                )
+                continue
+            name = unescape_formula(name.strip())
+            if len(name) > 100:
+                error("medications", "A medicine's name must be at most 100 characters.")
+            parsed.medicines.append((medicine_class, name))
+    elif record == "treatment_session":
+        for column, default, maximum in (("units", DEFAULT_UNITS, MAX_UNITS), ("sites", DEFAULT_SITES, MAX_SITES)):
+            value = values[column]
+            if value == "":
+                setattr(parsed, column, default)
+            elif not _WHOLE.match(value) or not 1 <= int(value) <= maximum:
+                error(column, f"Must be a whole number from 1 to {maximum}, or empty for {default}.")
+            else:
+                setattr(parsed, column, int(value))
+    return parsed if len(errors) == before else None
+
+
+def parse(text):
+    """Every row checked on its own; returns (parsed rows, errors)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    errors, rows = [], []
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        return [], [RowError(1, None, f"This is not a CSV file we can read: {error}.")]
+    if header is None or [cell.strip() for cell in header] != HEADER:
+        return [], [RowError(1, None, "The first line must be exactly the header: " + ",".join(HEADER))]
+    count = 0
+    line_after = reader.line_num
+    try:
+        for cells in reader:
+            line, line_after = line_after + 1, reader.line_num
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                return [], [
+                    RowError(line, None, f"The file has more than {MAX_ROWS} rows. Split it into smaller files.")
+                ]
+            if len(cells) != len(HEADER):
+                errors.append(RowError(line, None, f"Has {len(cells)} cells; every row needs {len(HEADER)}."))
+                continue
+            parsed = _parse_row(line, cells, errors)
+            if parsed is not None:
+                rows.append(parsed)
+    except csv.Error as error:
+        errors.append(RowError(reader.line_num, None, f"This line cannot be read as CSV: {error}."))
+    return rows, errors
+
+
+def import_diary(patient, upload, now=None):
+    """Check every row, then save all or nothing. Raises ImportRefused with every wrong row."""
+    now = now or timezone.now()
+    text = _decode(upload)
+    rows, errors = parse(text)
+    if errors:
+        raise ImportRefused(errors[:MAX_ERRORS_SHOWN])
+    with transaction.atomic():
+        # One import at a time per patient: a second one waits here and then sees the first's rows.
+        profile = PatientProfile.objects.select_for_update().get(pk=services.profile_for(patient).pk)
+        return _apply(patient, profile, rows, now)
+
+
+def _apply(patient, profile, rows, now):
+    tz = profile.tz
+    today = timeutil.today(tz, now)
+    errors = []
+    existing_attacks = {
+        (a.start_date, a.start_time, a.duration_minutes, a.severity)
+        for a in Attack.objects.filter(patient=patient).only("start_date", "start_time", "duration_minutes", "severity")
+    }
+    existing_marks = set(HeadacheFreeDay.objects.filter(patient=patient).values_list("date", flat=True))
+    existing_sessions = set(TreatmentSession.objects.filter(patient=patient).values_list("date", flat=True))
+
+    new_attacks, new_marks, new_sessions, mark_rows = [], [], [], []
+    skipped = 0
+    touched_by_file = set()
+    for row in rows:
+        if row.record == "headache":
+            key = (row.date, row.start_time, row.duration_minutes, row.severity)
+            try:
+                start = timeutil.to_instant(row.date, row.start_time, tz, strict=True)
+            except timeutil.NonexistentLocalTime:
+                errors.append(
+                    RowError(
+                        row.line,
+                        "start_time",
+                        f"{row.start_time:%H:%M} does not exist on that date in {tz.key} (the clocks went forward).",
+                    )
+                )
+                continue
+            if start > now:
+                errors.append(RowError(row.line, "start_time", "This headache starts in the future."))
+                continue
+            touched_by_file.update(timeutil.days_touched(start, start + dt.timedelta(minutes=row.duration_minutes), tz))
+            if key in existing_attacks:
+                skipped += 1
+                continue
+            existing_attacks.add(key)
+            new_attacks.append(row)
+        else:
+            if row.date > today:
+                errors.append(RowError(row.line, "date", "This date is in the future."))
+                continue
+            if row.record == "headache_free":
+                mark_rows.append(row)
+            seen = existing_marks if row.record == "headache_free" else existing_sessions
+            if row.date in seen:
+                skipped += 1
+                continue
+            seen.add(row.date)
+            (new_marks if row.record == "headache_free" else new_sessions).append(row)
+
+    if mark_rows:
+        first, last = min(r.date for r in mark_rows), max(r.date for r in mark_rows)
+        touched = touched_by_file | services.dates_touched_by_attacks(patient, tz, now, first, last)
+        for row in mark_rows:
+            if row.date in touched:
+                errors.append(
+                    RowError(row.line, "record", "A headache touches this date, so it cannot be headache-free.")
+                )
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: e.line)[:MAX_ERRORS_SHOWN])
+
+    attacks = Attack.objects.bulk_create(
+        [
+            Attack(
+                patient=patient,
+                start_date=row.date,
+                start_time=row.start_time,
+                duration_minutes=row.duration_minutes,
+                severity=row.severity,
+                notes=row.notes,
+                **row.features,
+            )
+            for row in new_attacks
+        ]
+    )
+    if any(attack.pk is None for attack in attacks):  # backends that do not return ids
+        lookup = {
+            (a.start_date, a.start_time, a.duration_minutes, a.severity): a.pk
+            for a in Attack.objects.filter(patient=patient)
+        }
+        for attack in attacks:
+            attack.pk = lookup[(attack.start_date, attack.start_time, attack.duration_minutes, attack.severity)]
+    AttackMedicine.objects.bulk_create(
+        [
+            AttackMedicine(attack_id=attack.pk, medicine_class=medicine_class, name=name)
+            for attack, row in zip(attacks, new_attacks, strict=True)
+            for medicine_class, name in row.medicines
+        ]
+    )
+    TreatmentSession.objects.bulk_create(
+        [
+            TreatmentSession(patient=patient, date=row.date, units=row.units, sites=row.sites, notes=row.notes)
+            for row in new_sessions
+        ]
+    )
+    HeadacheFreeDay.objects.bulk_create([HeadacheFreeDay(patient=patient, date=row.date) for row in new_marks])
+    removed = 0
+    if touched_by_file:
+        removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=touched_by_file).delete()[0]
+    return ImportResult(
+        added=len(new_attacks) + len(new_marks) + len(new_sessions), skipped=skipped, marks_removed=removed
+    )

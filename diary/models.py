@@ -1,0 +1,298 @@
+"""A patient's diary: attacks, headache-free days, treatment sessions and side-effect reports.
+
+Definitions are those of CLINICAL.md ("What is recorded"). Rules that a row can check by
+itself are database constraints as well as form validation. "Nothing dated in the future" is
+checked by the forms against the patient's own today; on PostgreSQL a constraint also refuses
+a date beyond the furthest date any time zone has reached (see migration 0003).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from diary import timeutil
+
+MAX_DURATION_MINUTES = 20160  # 14 days
+MAX_UNITS = 195  # PREEMPT 155 U plus up to 40 U follow-the-pain
+MAX_SITES = 39
+DEFAULT_UNITS = 155
+DEFAULT_SITES = 31
+
+
+class Severity(models.IntegerChoices):
+    MILD = 1, "Mild"
+    MODERATE = 2, "Moderate"
+    SEVERE = 3, "Severe"
+
+
+SEVERITY_DESCRIPTIONS = {
+    Severity.MILD: "I could carry on with my day.",
+    Severity.MODERATE: "It got in the way of what I was doing.",
+    Severity.SEVERE: "I could not do my usual things, or had to lie down.",
+}
+
+
+class MedicineClass(models.TextChoices):
+    TRIPTAN = "triptan", "Triptan (e.g. sumatriptan)"
+    ERGOT = "ergot", "Ergot (e.g. ergotamine)"
+    GEPANT = "gepant", "Gepant (e.g. rimegepant)"
+    OPIOID = "opioid", "Opioid (e.g. codeine, tramadol)"
+    COMBINATION_ANALGESIC = "combination_analgesic", "Combination painkiller (e.g. co-codamol)"
+    SIMPLE_ANALGESIC = "simple_analgesic", "Simple painkiller (paracetamol, aspirin, ibuprofen)"
+    OTHER = "other", "Other"
+
+
+# The attack's features, in the order of CLINICAL.md and the CSV's columns.
+FEATURES = [
+    ("one_sided", "One side of the head"),
+    ("throbbing", "Throbbing or pulsing"),
+    ("worse_with_activity", "Worse when moving about"),
+    ("nausea", "Feeling sick"),
+    ("vomiting", "Being sick"),
+    ("light_sensitivity", "Light bothers me"),
+    ("sound_sensitivity", "Noise bothers me"),
+    ("aura", "Aura (e.g. flashing lights before)"),
+]
+FEATURE_NAMES = [name for name, _ in FEATURES]
+
+
+def validate_time_zone(value):
+    if not timeutil.is_valid_zone(value):
+        raise ValidationError("Choose a time zone from the list, such as Europe/London.", code="invalid_time_zone")
+
+
+class PatientProfile(models.Model):
+    """Per-patient settings, made on first use for any user who is a patient."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_profile")
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_time_zone],
+        help_text="Your days are counted from midnight to midnight in this time zone.",
+    )
+    reported_baseline = models.DecimalField(
+        "headache days per month before treatment",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(31)],
+        help_text="From a referral letter or a paper diary, if your app diary does not cover the 4 weeks "
+        "before your first session. 0 to 31, one decimal at most.",
+    )
+    email_reminders = models.BooleanField(
+        default=False, help_text="Email me when I have not recorded yesterday, and when a session is due."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_baseline__isnull=True) | Q(reported_baseline__gte=0, reported_baseline__lte=31),
+                name="profile_reported_baseline_0_to_31",
+            )
+        ]
+
+    def __str__(self):
+        return f"Profile {self.pk}"
+
+    @property
+    def tz(self):
+        return timeutil.zone(self.time_zone)
+
+
+class Medicine(models.Model):
+    """One of the patient's usual acute medicines, so that logging it is a tap."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medicines")
+    name = models.CharField(max_length=100, help_text="For example 'Sumatriptan 50 mg'.")
+    medicine_class = models.CharField("type", max_length=32, choices=MedicineClass.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "name"], name="medicine_unique_name_per_patient"),
+            models.CheckConstraint(condition=Q(medicine_class__in=MedicineClass.values), name="medicine_class_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Attack(models.Model):
+    """One headache, from its local start for an elapsed duration."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attacks")
+    start_date = models.DateField(help_text="The day it started, in your time zone.")
+    start_time = models.TimeField(help_text="The time it started, 24-hour clock.")
+    duration_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+        help_text="Empty while it is still going.",
+    )
+    severity = models.PositiveSmallIntegerField("worst pain", choices=Severity.choices)
+    one_sided = models.BooleanField(default=False)
+    throbbing = models.BooleanField(default=False)
+    worse_with_activity = models.BooleanField(default=False)
+    nausea = models.BooleanField(default=False)
+    vomiting = models.BooleanField(default=False)
+    light_sensitivity = models.BooleanField(default=False)
+    sound_sensitivity = models.BooleanField(default=False)
+    aura = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-start_time"]
+        indexes = [models.Index(fields=["patient", "start_date"], name="attack_patient_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=3), name="attack_severity_1_to_3"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="attack_duration_1_to_20160",
+            ),
+            # The same attack twice is a double tap or a repeated import, never two headaches.
+            models.UniqueConstraint(
+                fields=["patient", "start_date", "start_time", "duration_minutes", "severity"],
+                name="attack_unique_per_patient",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Attack {self.pk}"
+
+    @property
+    def is_ongoing(self):
+        return self.duration_minutes is None
+
+    def start_instant(self, tz):
+        return timeutil.to_instant(self.start_date, self.start_time, tz)
+
+    def end_instant(self, tz, now):
+        """When it ended; an attack still going counts as lasting until now."""
+        start = self.start_instant(tz)
+        if self.duration_minutes is None:
+            return max(now, start)
+        return start + dt.timedelta(minutes=self.duration_minutes)
+
+    def days_touched(self, tz, now):
+        return timeutil.days_touched(self.start_instant(tz), self.end_instant(tz, now), tz)
+
+    def features(self):
+        return [label for name, label in FEATURES if getattr(self, name)]
+
+
+class AttackMedicine(models.Model):
+    """An acute medicine taken for an attack. Counted on the attack's start date."""
+
+    attack = models.ForeignKey(Attack, on_delete=models.CASCADE, related_name="medicines")
+    medicine_class = models.CharField("type", max_length=32, choices=MedicineClass.choices)
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medicine_class__in=MedicineClass.values), name="attack_medicine_class_known"
+            )
+        ]
+
+    def __str__(self):
+        return self.name or self.get_medicine_class_display()
+
+
+class HeadacheFreeDay(models.Model):
+    """A date the patient marked "no headache". Never a day an attack touches."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="headache_free_days")
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="headache_free_unique_per_date"),
+        ]
+
+    def __str__(self):
+        return f"Headache-free {self.date}"
+
+
+class TreatmentSession(models.Model):
+    """One injection appointment."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="treatment_sessions")
+    date = models.DateField(help_text="The day of the injections.")
+    units = models.PositiveSmallIntegerField(
+        default=DEFAULT_UNITS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNITS)],
+        help_text="Total units of Botox. The usual dose is 155 units; at most 195.",
+    )
+    sites = models.PositiveSmallIntegerField(
+        "injection sites",
+        default=DEFAULT_SITES,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SITES)],
+        help_text="Number of injections. Usually 31; at most 39.",
+    )
+    given_by = models.CharField(max_length=200, blank=True, help_text="Who gave the injections (optional).")
+    notes = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="session_unique_per_date"),
+            models.CheckConstraint(condition=Q(units__gte=1, units__lte=MAX_UNITS), name="session_units_1_to_195"),
+            models.CheckConstraint(condition=Q(sites__gte=1, sites__lte=MAX_SITES), name="session_sites_1_to_39"),
+        ]
+
+    def __str__(self):
+        return f"Treatment session {self.date}"
+
+
+class SideEffect(models.TextChoices):
+    NECK_PAIN = "neck_pain", "Neck pain or stiffness"
+    INJECTION_SITE = "injection_site", "Pain, swelling or bruising where the injections went in"
+    PTOSIS = "ptosis", "Eyelid drooping"
+    WEAKNESS = "weakness", "Muscle weakness (neck or brow)"
+    HEADACHE_WORSE = "headache_worse", "Headache or migraine worse in the first days"
+    FLU_LIKE = "flu_like", "Flu-like symptoms"
+    FATIGUE = "fatigue", "Tiredness"
+    SWALLOWING_SPEAKING_BREATHING = "swallowing_speaking_breathing", "Difficulty swallowing, speaking or breathing"
+    OTHER = "other", "Something else"
+
+
+URGENT_SIDE_EFFECTS = {SideEffect.SWALLOWING_SPEAKING_BREATHING}
+
+
+class SideEffectReport(models.Model):
+    """A side effect the patient noticed after a treatment session."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="side_effect_reports")
+    session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="side_effect_reports")
+    effect = models.CharField(max_length=40, choices=SideEffect.choices)
+    severity = models.PositiveSmallIntegerField("how bad", choices=Severity.choices)
+    started_on = models.DateField("when it started")
+    notes = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=3), name="side_effect_severity_1_to_3"),
+            models.CheckConstraint(condition=Q(effect__in=SideEffect.values), name="side_effect_known"),
+        ]
+
+    def __str__(self):
+        return f"Side effect {self.pk}"
+
+    @property
+    def is_urgent(self):
+        return self.effect in URGENT_SIDE_EFFECTS

@@ -1,0 +1,146 @@
+"""Diary actions that write several rows or depend on the clock: one place for each rule."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from diary import cycles, timeutil
+from diary.models import MAX_DURATION_MINUTES, Attack, AttackMedicine, HeadacheFreeDay, PatientProfile
+
+# An attack touching a date started at most 14 days (its longest duration) before it; one day
+# more covers a time zone change. Attacks still going are fetched whatever their start.
+_LOOKBACK = dt.timedelta(days=MAX_DURATION_MINUTES // 1440 + 1)
+
+
+def profile_for(user):
+    """The patient's profile, made on first use (for users from add_user, admin or createsuperuser)."""
+    profile = getattr(user, "_diary_profile", None)
+    if profile is None:
+        try:
+            profile = PatientProfile.objects.get(user=user)
+        except PatientProfile.DoesNotExist:
+            try:
+                with transaction.atomic():
+                    profile = PatientProfile.objects.create(user=user)
+            except IntegrityError:  # made by a simultaneous first request
+                profile = PatientProfile.objects.get(user=user)
+        user._diary_profile = profile
+    return profile
+
+
+def patient_today(profile, now=None):
+    return timeutil.today(profile.tz, now or timezone.now())
+
+
+def attack_data(attack, medicine_classes=None):
+    """An Attack row as the plain value cycles.py works on."""
+    if medicine_classes is None:
+        medicine_classes = [medicine.medicine_class for medicine in attack.medicines.all()]
+    return cycles.AttackData(
+        start_date=attack.start_date,
+        start_time=attack.start_time,
+        duration_minutes=attack.duration_minutes,
+        severity=attack.severity,
+        one_sided=attack.one_sided,
+        throbbing=attack.throbbing,
+        worse_with_activity=attack.worse_with_activity,
+        nausea=attack.nausea,
+        vomiting=attack.vomiting,
+        light_sensitivity=attack.light_sensitivity,
+        sound_sensitivity=attack.sound_sensitivity,
+        aura=attack.aura,
+        medicine_classes=frozenset(medicine_classes),
+    )
+
+
+def attacks_near(patient, first, last):
+    """Attacks that may touch any date from first to last (one query, medicines prefetched)."""
+    return (
+        Attack.objects.filter(patient=patient)
+        .filter(Q(start_date__gte=first - _LOOKBACK, start_date__lte=last) | Q(duration_minutes__isnull=True))
+        .filter(start_date__lte=last)
+        .prefetch_related("medicines")
+    )
+
+
+def dates_touched_by_attacks(patient, tz, now, first, last, exclude_attack_id=None):
+    """The dates from first to last that some attack of the patient's touches."""
+    attacks = attacks_near(patient, first, last)
+    if exclude_attack_id is not None:
+        attacks = attacks.exclude(pk=exclude_attack_id)
+    touched = set()
+    for attack in attacks:
+        touched.update(date for date in attack.days_touched(tz, now) if first <= date <= last)
+    return touched
+
+
+class MarkRefused(Exception):
+    def __init__(self, date, message):
+        super().__init__(message)
+        self.date = date
+        self.message = message
+
+
+def mark_headache_free(patient, dates, now=None):
+    """Mark dates headache-free; all or nothing.
+
+    Refused for a date after today, or a date an attack touches (CLINICAL.md). A date already
+    marked is left as it is. Returns the number of new marks.
+    """
+    now = now or timezone.now()
+    profile = profile_for(patient)
+    today = patient_today(profile, now)
+    dates = sorted(set(dates))
+    if not dates:
+        return 0
+    for date in dates:
+        if date > today:
+            raise MarkRefused(date, f"{date:%A %d %B} is in the future: mark a day once it has happened.")
+    touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
+    for date in dates:
+        if date in touched:
+            raise MarkRefused(
+                date, f"You recorded a headache on {date:%A %d %B}, so it cannot be marked headache-free."
+            )
+    with transaction.atomic():
+        existing = set(HeadacheFreeDay.objects.filter(patient=patient, date__in=dates).values_list("date", flat=True))
+        new = [HeadacheFreeDay(patient=patient, date=date) for date in dates if date not in existing]
+        # ignore_conflicts: a simultaneous second tap leaves one row, not an error.
+        HeadacheFreeDay.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def unmark_headache_free(patient, date):
+    return HeadacheFreeDay.objects.filter(patient=patient, date=date).delete()[0]
+
+
+@transaction.atomic
+def save_attack(attack, medicines, now=None):
+    """Save an attack and its medicines, and remove headache-free marks from the days it touches.
+
+    medicines: (class, name) pairs, replacing any the attack had. Returns how many marks were removed.
+    """
+    now = now or timezone.now()
+    profile = profile_for(attack.patient)
+    attack.save()
+    attack.medicines.all().delete()
+    AttackMedicine.objects.bulk_create(
+        [AttackMedicine(attack=attack, medicine_class=cls, name=name) for cls, name in medicines]
+    )
+    touched = attack.days_touched(profile.tz, now)
+    if not touched:
+        return 0
+    return HeadacheFreeDay.objects.filter(patient=attack.patient, date__in=touched).delete()[0]
+
+
+def end_attack(attack, now=None):
+    """An attack still going has ended now: save its real duration."""
+    now = now or timezone.now()
+    profile = profile_for(attack.patient)
+    start = attack.start_instant(profile.tz)
+    minutes = int((now - start).total_seconds() // 60)
+    attack.duration_minutes = min(max(minutes, 1), MAX_DURATION_MINUTES)
+    attack.save(update_fields=["duration_minutes", "updated_at"])
+    return attack

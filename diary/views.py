@@ -1,0 +1,403 @@
+"""The patient's diary. Function views; every owned row is fetched through a helper that 404s for others."""
+
+import calendar as pycalendar
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from diary import csvio, cycles, roles, services
+from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
+from diary.models import (
+    URGENT_SIDE_EFFECTS,
+    Attack,
+    HeadacheFreeDay,
+    SideEffectReport,
+    TreatmentSession,
+)
+
+HOME_DAYS = 7
+
+
+def patient_required(view):
+    """Signed in, and a patient: clinicians and editors have no diary."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.is_patient(request.user):
+            raise PermissionDenied("Only patients have a diary.")
+        request.profile = services.profile_for(request.user)
+        request.now = timezone.now()
+        request.today = services.patient_today(request.profile, request.now)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_attack_for_user(request, pk):
+    return get_object_or_404(Attack.objects.prefetch_related("medicines"), pk=pk, patient=request.user)
+
+
+def _get_session_for_user(request, pk):
+    return get_object_or_404(TreatmentSession, pk=pk, patient=request.user)
+
+
+def _urgent_side_effects(patient, session_dates):
+    """Reports of difficulty swallowing, speaking or breathing since the last session."""
+    if not session_dates:
+        return []
+    last = max(session_dates)
+    return list(
+        SideEffectReport.objects.filter(
+            patient=patient, effect__in=URGENT_SIDE_EFFECTS, started_on__gte=last
+        ).select_related("session")
+    )
+
+
+def _session_dates(request):
+    return sorted(TreatmentSession.objects.filter(patient=request.user).values_list("date", flat=True))
+
+
+def _day_infos(request, first, last, attack_rows=None):
+    if attack_rows is None:
+        attack_rows = services.attacks_near(request.user, first, last)
+    attacks = [services.attack_data(a) for a in attack_rows]
+    marks = HeadacheFreeDay.objects.filter(patient=request.user, date__gte=first, date__lte=last).values_list(
+        "date", flat=True
+    )
+    return cycles.day_infos(attacks, marks, request.profile.tz, request.now, first, last)
+
+
+@patient_required
+def home(request):
+    today = request.today
+    first = today - dt.timedelta(days=HOME_DAYS - 1)
+    attack_rows = list(services.attacks_near(request.user, first, today))  # includes every attack still going
+    days = _day_infos(request, first, today, attack_rows)
+    session_dates = _session_dates(request)
+    ongoing = [attack for attack in attack_rows if attack.is_ongoing]
+    context = {
+        "today": today,
+        "today_info": days[-1],
+        "days": list(reversed(days)),
+        "unrecorded_past": [day for day in days if day.status == "unrecorded" and day.date < today],
+        "cycle": cycles.current_cycle(session_dates, today),
+        "ongoing": ongoing,
+        "urgent_side_effects": _urgent_side_effects(request.user, session_dates),
+    }
+    return render(request, "diary/home.html", context)
+
+
+def _usual_medicines(request):
+    return list(request.user.medicines.all())
+
+
+@patient_required
+def headache_new(request):
+    form = AttackForm(
+        request.POST or None, profile=request.profile, usual_medicines=_usual_medicines(request), now=request.now
+    )
+    chosen_day = _parse_date(request.GET.get("date", ""))
+    if chosen_day is not None and chosen_day < request.today:
+        # From a day's page: log a headache on that day.
+        form.initial["when"] = "other"
+        form.fields["start_date"].initial = chosen_day
+    if request.method == "POST" and form.is_valid():
+        attack = form.apply_to(Attack(patient=request.user))
+        removed = services.save_attack(attack, form.medicine_pairs(), now=request.now)
+        messages.success(request, "Headache saved." + _marks_removed_note(removed))
+        return redirect("diary:home")
+    return render(request, "diary/attack_form.html", {"form": form, "attack": None})
+
+
+def _parse_date(value):
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _marks_removed_note(removed):
+    if not removed:
+        return ""
+    return f" It replaced {removed} headache-free mark{'s' if removed != 1 else ''}."
+
+
+@patient_required
+def headache_edit(request, pk):
+    attack = _get_attack_for_user(request, pk)
+    form = AttackForm(
+        request.POST or None,
+        profile=request.profile,
+        usual_medicines=_usual_medicines(request),
+        attack=attack,
+        now=request.now,
+    )
+    if request.method == "POST" and form.is_valid():
+        removed = services.save_attack(form.apply_to(attack), form.medicine_pairs(), now=request.now)
+        messages.success(request, "Headache updated." + _marks_removed_note(removed))
+        return redirect("diary:day", date=attack.start_date.isoformat())
+    return render(request, "diary/attack_form.html", {"form": form, "attack": attack})
+
+
+@patient_required
+def headache_delete(request, pk):
+    attack = _get_attack_for_user(request, pk)
+    if request.method == "POST":
+        date = attack.start_date
+        attack.delete()
+        messages.success(request, "Headache deleted.")
+        return redirect("diary:day", date=date.isoformat())
+    return render(request, "diary/attack_confirm_delete.html", {"attack": attack})
+
+
+@patient_required
+@require_POST
+def headache_end(request, pk):
+    attack = _get_attack_for_user(request, pk)
+    if attack.is_ongoing:
+        services.end_attack(attack, now=request.now)
+        messages.success(request, f"Saved: it lasted {_hours_minutes(attack.duration_minutes)}.")
+    return redirect("diary:home")
+
+
+def _hours_minutes(minutes):
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next", "")
+    # Only our own diary pages, never another host.
+    if target.startswith("/diary/") and "//" not in target and "\\" not in target:
+        return target
+    return default
+
+
+@patient_required
+@require_POST
+def headache_free_mark(request):
+    form = HeadacheFreeDaysForm(request.POST)
+    back = _safe_next(request, reverse("diary:home"))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["dates"]))
+        return redirect(back)
+    try:
+        added = services.mark_headache_free(request.user, form.cleaned_data["dates"], now=request.now)
+    except services.MarkRefused as refusal:
+        messages.error(request, refusal.message + " Nothing was saved.")
+        return redirect(back)
+    dates = form.cleaned_data["dates"]
+    if dates == [request.today]:
+        messages.success(request, "Saved: no headache today.")
+    else:
+        messages.success(request, f"Saved: {len(dates)} day{'s' if len(dates) != 1 else ''} without a headache.")
+    if added == 0 and len(dates) == 1:
+        messages.info(request, "That day was already marked.")
+    return redirect(back)
+
+
+@patient_required
+@require_POST
+def headache_free_unmark(request):
+    form = HeadacheFreeDaysForm(request.POST)
+    back = _safe_next(request, reverse("diary:home"))
+    if form.is_valid():
+        for date in form.cleaned_data["dates"]:
+            services.unmark_headache_free(request.user, date)
+        messages.success(request, "Headache-free mark removed.")
+    else:
+        messages.error(request, " ".join(form.errors["dates"]))
+    return redirect(back)
+
+
+def _parse_month(value, today):
+    if not value:
+        return today.replace(day=1)
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise Http404("No such month") from None
+
+
+def _add_months(date, months):
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@patient_required
+def calendar(request):
+    month = _parse_month(request.GET.get("month", ""), request.today)
+    if not dt.date(1900, 1, 1) <= month <= dt.date(2999, 12, 1):
+        raise Http404("No such month")
+    last_day = month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
+    infos = {info.date: info for info in _day_infos(request, month, last_day)}
+    sessions = set(
+        TreatmentSession.objects.filter(patient=request.user, date__gte=month, date__lte=last_day).values_list(
+            "date", flat=True
+        )
+    )
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        weeks.append(
+            [
+                {
+                    "date": date,
+                    "in_month": date.month == month.month,
+                    "info": infos.get(date),
+                    "session": date in sessions,
+                    "future": date > request.today,
+                    "today": date == request.today,
+                }
+                for date in week
+            ]
+        )
+    context = {
+        "month": month,
+        "weeks": weeks,
+        "previous_month": _add_months(month, -1),
+        "next_month": _add_months(month, 1) if _add_months(month, 1) <= request.today else None,
+        "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+    return render(request, "diary/calendar.html", context)
+
+
+@patient_required
+def day(request, date):
+    date = _parse_date(date)
+    if date is None:
+        raise Http404("No such date")
+    info = _day_infos(request, date, date)[0]
+    attacks = [
+        attack
+        for attack in services.attacks_near(request.user, date, date)
+        if date in attack.days_touched(request.profile.tz, request.now)
+    ]
+    context = {
+        "date": date,
+        "info": info,
+        "attacks": attacks,
+        "session": TreatmentSession.objects.filter(patient=request.user, date=date).first(),
+        "future": date > request.today,
+        "tz": request.profile.tz,
+    }
+    return render(request, "diary/day.html", context)
+
+
+@patient_required
+def session_list(request):
+    sessions = list(TreatmentSession.objects.filter(patient=request.user).prefetch_related("side_effect_reports"))
+    dates = sorted(session.date for session in sessions)
+    context = {
+        "sessions": sessions,
+        "cycle": cycles.current_cycle(dates, request.today),
+        "urgent_side_effects": _urgent_side_effects(request.user, dates),
+    }
+    return render(request, "diary/session_list.html", context)
+
+
+@patient_required
+def session_new(request):
+    form = TreatmentSessionForm(request.POST or None, patient=request.user, today=request.today)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, "Treatment session saved.")
+        return redirect("diary:session_side_effects", pk=session.pk)
+    return render(request, "diary/session_form.html", {"form": form, "session": None})
+
+
+@patient_required
+def session_edit(request, pk):
+    session = _get_session_for_user(request, pk)
+    form = TreatmentSessionForm(request.POST or None, instance=session, patient=request.user, today=request.today)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Treatment session updated.")
+        return redirect("diary:sessions")
+    return render(request, "diary/session_form.html", {"form": form, "session": session})
+
+
+@patient_required
+def session_delete(request, pk):
+    session = _get_session_for_user(request, pk)
+    if request.method == "POST":
+        session.delete()
+        messages.success(request, "Treatment session deleted.")
+        return redirect("diary:sessions")
+    return render(request, "diary/session_confirm_delete.html", {"session": session})
+
+
+@patient_required
+def session_side_effects(request, pk):
+    """After a session: any side effects? The report form, and the reports so far."""
+    session = _get_session_for_user(request, pk)
+    form = SideEffectReportForm(request.POST or None, session=session, today=request.today)
+    if request.method == "POST" and form.is_valid():
+        report = form.save()
+        if report.is_urgent:
+            messages.error(
+                request,
+                "Difficulty swallowing, speaking or breathing needs urgent medical care now: "
+                "call 999 or go to A&E. Tell them you had Botox injections.",
+            )
+        else:
+            messages.success(request, "Side effect saved. Your clinician can discuss it with you.")
+        return redirect("diary:session_side_effects", pk=session.pk)
+    reports = list(session.side_effect_reports.all())
+    context = {
+        "session": session,
+        "form": form,
+        "reports": reports,
+        "urgent_side_effects": _urgent_side_effects(request.user, _session_dates(request)),
+    }
+    return render(request, "diary/session_side_effects.html", context)
+
+
+@patient_required
+def side_effect_delete(request, pk):
+    report = get_object_or_404(SideEffectReport, pk=pk, patient=request.user)
+    if request.method == "POST":
+        session_pk = report.session_id
+        report.delete()
+        messages.success(request, "Side-effect report deleted.")
+        return redirect("diary:session_side_effects", pk=session_pk)
+    return render(request, "diary/side_effect_confirm_delete.html", {"report": report})
+
+
+@patient_required
+def export_csv(request):
+    content = csvio.export_diary(request.user)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="headache-diary-{request.today.isoformat()}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@patient_required
+def import_csv(request):
+    result = None
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [csvio.RowError(None, "file", "Choose a CSV file to import.")]
+        else:
+            try:
+                result = csvio.import_diary(request.user, upload, now=request.now)
+            except csvio.ImportRefused as refused:
+                errors = refused.errors
+        if result is not None:
+            messages.success(request, result.summary())
+            return redirect("diary:import")
+    return render(request, "diary/import.html", {"errors": errors, "max_rows": csvio.MAX_ROWS})
