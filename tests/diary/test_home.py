@@ -96,3 +96,18 @@ def test_home_uses_a_fixed_number_of_queries(patient_client, patient, django_ass
     # going), 6 their medicines, 7 headache-free marks, 8 session dates, 9 urgent side effects
     with django_assert_num_queries(9):
         assert patient_client.get(URL).status_code == 200
+
+
+def test_logging_a_headache_from_home_takes_two_screens(patient_client, patient):
+    from diary.models import Attack
+
+    home = patient_client.get(URL)  # screen 1
+    assert f'href="{reverse("diary:headache_new")}"' in home.text
+    form = patient_client.get(reverse("diary:headache_new"))  # screen 2
+    assert form.status_code == 200
+    done = patient_client.post(
+        reverse("diary:headache_new"), {"when": "now", "duration_choice": "ongoing", "severity": "2"}, follow=True
+    )
+    assert done.redirect_chain == [(URL, 302)]  # back on screen 1, with the confirmation
+    assert "Headache saved." in done.text
+    assert Attack.objects.filter(patient=patient).count() == 1
