@@ -1,15 +1,75 @@
 """Days, periods and the clinicians' rules, computed from plain values. PURE: no ORM, no request.
 
-CLINICAL.md is the specification. The views load a patient's rows once, turn them into the
-plain values below, and hand them over with the time zone and "now".
+CLINICAL.md is the specification ("Day-level definitions", "Periods", "What each period
+reports", "Rules a clinician sees flagged"). The views load a patient's rows once, turn them
+into the plain values below, and hand them over with the time zone and "now".
+
+Every rate and comparison is exact (fractions.Fraction): 56 headache days in 80 recorded days
+is exactly 19.6 per 28, a 30% reduction from 28, which floats get wrong.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from diary import timeutil
 
-CYCLE_DAYS = 84  # 12 weeks, the PREEMPT schedule
+ONE_DAY = dt.timedelta(days=1)
+ONE_MINUTE = dt.timedelta(minutes=1)
+
+MIGRAINE_MEDICINE_CLASSES = frozenset({"triptan", "ergot", "gepant"})
+# Medication overuse (ICHD-3 8.2): classes counted on their own at the "specific" threshold,
+# the simple analgesics at theirs, and all five together for the combined rule.
+OVERUSE_SPECIFIC_CLASSES = ("triptan", "ergot", "opioid", "combination_analgesic")
+OVERUSE_SIMPLE_CLASS = "simple_analgesic"
+OVERUSE_CLASSES = (*OVERUSE_SPECIFIC_CLASSES, OVERUSE_SIMPLE_CLASS)
+
+FLAG_ORDER = (
+    "not_adequately_responding",
+    "changed_to_episodic",
+    "medication_overuse_risk",
+    "diary_gap",
+    "urgent_side_effect",
+    "session_due",
+    "overdue",
+)
+
+URGENT_EFFECTS = frozenset({"swallowing_speaking_breathing"})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every threshold of CLINICAL.md, with its default. A clinic may set its own (settings.DIARY_RULES)."""
+
+    baseline_days: int = 28
+    enough_data: Fraction = Fraction(24, 28)
+    preempt_day_minutes: int = 240
+    migraine_min_minutes: int = 30
+    cycle_days: int = 84
+    adequate_response_pct: int = 30
+    episodic_threshold: int = 15
+    episodic_months: int = 3
+    overuse_window_days: int = 30
+    overuse_specific_days: int = 10
+    overuse_simple_days: int = 15
+    overuse_combined_days: int = 10
+    gap_min_days: int = 7
+    gap_window_days: int = 28
+    session_due_days: int = 77
+    overdue_days: int = 85
+    midas_offer_day: int = 70
+    weeks_in_cycle: int = 12
+
+
+DEFAULT_RULES = Rules()
+
+
+def rules_from(settings_dict):
+    """Rules from the DIARY_RULES setting (whole numbers; enough data as days per 28)."""
+    values = dict(settings_dict)
+    if "enough_data_per_28" in values:
+        values["enough_data"] = Fraction(values.pop("enough_data_per_28"), 28)
+    return Rules(**values)
 
 
 @dataclass(frozen=True)
@@ -31,11 +91,21 @@ class AttackData:
     medicine_classes: frozenset = field(default_factory=frozenset)
 
     def interval(self, tz, now):
-        """[start, end) as real instants; an attack still going lasts until now."""
+        """[start, end) as real instants; an attack still going lasts until now (1 minute at least)."""
         start = timeutil.to_instant(self.start_date, self.start_time, tz)
         if self.duration_minutes is None:
-            return start, max(start, now)
+            return start, max(start + ONE_MINUTE, now)
         return start, start + dt.timedelta(minutes=self.duration_minutes)
+
+    def is_migraine(self, total, rules=DEFAULT_RULES):
+        """ICHD-3 1.1 C/D as CLINICAL.md words it; total is the whole attack's length."""
+        if self.aura or self.medicine_classes & MIGRAINE_MEDICINE_CLASSES:
+            return True
+        if total < dt.timedelta(minutes=rules.migraine_min_minutes):
+            return False
+        pain_features = sum([self.one_sided, self.throbbing, self.severity >= 2, self.worse_with_activity])
+        accompanying = self.nausea or self.vomiting or (self.light_sensitivity and self.sound_sensitivity)
+        return pain_features >= 2 and accompanying
 
 
 @dataclass
@@ -46,6 +116,10 @@ class DayInfo:
     headache_free: bool = False
     worst_severity: int | None = None
     attack_count: int = 0
+    headache_seconds: int = 0
+    preempt: bool = False
+    migraine: bool = False
+    medicine_classes: set = field(default_factory=set)  # of attacks that START this day
 
     @property
     def is_headache_day(self):
@@ -64,21 +138,195 @@ class DayInfo:
         return "unrecorded"
 
 
-def day_infos(attacks, headache_free_dates, tz, now, first, last):
+def _union_seconds(intervals):
+    total, current_start, current_end = 0, None, None
+    for start, end in sorted(intervals):
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += (current_end - current_start).total_seconds()
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += (current_end - current_start).total_seconds()
+    return int(total)
+
+
+def day_infos(attacks, headache_free_dates, tz, now, first, last, rules=DEFAULT_RULES):
     """DayInfo for every date from first to last, from the attacks touching them."""
-    days = {date: DayInfo(date) for date in timeutil.date_range(first, last)}
+    days = {date: DayInfo(date) for date in timeutil.date_range(first, last)} if first <= last else {}
     for date in headache_free_dates:
         if date in days:
             days[date].headache_free = True
+    starts = {}
+
+    def day_start(date):
+        if date not in starts:
+            starts[date] = timeutil.day_start(date, tz)
+        return starts[date]
+
+    clipped = {}
+    preempt_seconds = rules.preempt_day_minutes * 60
     for attack in attacks:
         start, end = attack.interval(tz, now)
-        for date in timeutil.days_touched(start, end, tz):
+        if attack.start_date in days:
+            days[attack.start_date].medicine_classes.update(attack.medicine_classes)
+        touched = timeutil.days_touched(start, end, tz)
+        if not touched or touched[-1] < first or touched[0] > last:
+            continue
+        migraine = attack.is_migraine(end - start, rules)
+        for date in touched:
             info = days.get(date)
             if info is None:
                 continue
+            clip_start, clip_end = max(start, day_start(date)), min(end, day_start(date + ONE_DAY))
+            clipped.setdefault(date, []).append((clip_start, clip_end))
             info.attack_count += 1
             info.worst_severity = max(info.worst_severity or 0, attack.severity)
+            info.migraine = info.migraine or migraine
+            info.preempt = info.preempt or (clip_end - clip_start).total_seconds() >= preempt_seconds
+    for date, intervals in clipped.items():
+        days[date].headache_seconds = _union_seconds(intervals)
     return [days[date] for date in sorted(days)]
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass
+class Period:
+    """The baseline (number 0) or a cycle, with every figure of "What each period reports"."""
+
+    kind: str
+    number: int
+    start: dt.date
+    end: dt.date
+    session_date: dt.date | None
+    days: int = 0
+    days_recorded: int = 0
+    completeness: Fraction | None = None
+    enough_data: bool = False
+    headache_days: int = 0
+    preempt_headache_days: int = 0
+    migraine_days: int = 0
+    moderate_severe_days: int = 0
+    headache_days_per_28: Fraction | None = None
+    migraine_days_per_28: Fraction | None = None
+    moderate_severe_days_per_28: Fraction | None = None
+    headache_hours: Fraction = Fraction(0)
+    attacks: int = 0
+    mean_attack_hours: Fraction | None = None
+    mean_worst_severity: Fraction | None = None
+    acute_medication_days: int = 0
+    change_from_baseline_pct: Fraction | None = None
+    responder_30: bool | None = None
+    responder_50: bool | None = None
+    midas_score: int | None = None
+    midas_grade: str | None = None
+    weeks: list = field(default_factory=list)  # cycles: (week number, headache days, counted days)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str
+    first: dt.date
+    days: int
+    days_recorded: int
+    headache_days: int
+    enough_data: bool
+
+
+@dataclass(frozen=True)
+class MidasAnswer:
+    answered_on: dt.date
+    score: int
+    order: int = 0  # ties on a date: the later-made answer counts
+
+
+@dataclass(frozen=True)
+class SideEffectData:
+    effect: str
+    started_on: dt.date
+
+
+@dataclass
+class Progress:
+    today: dt.date
+    baseline_source: str | None
+    baseline_rate: Fraction | None
+    periods: list
+    months: list
+    flags: list
+    current_cycle: "CurrentCycle | None"
+
+
+def counted_days(start, end, today, recorded):
+    """The period's counted days: up to yesterday, and today too once it is recorded."""
+    last = min(end, today - ONE_DAY)
+    dates = timeutil.date_range(start, last) if start <= last else []
+    if start <= today <= end and recorded(today):
+        dates.append(today)
+    return dates
+
+
+def _per_28(count, recorded):
+    return Fraction(count * 28, recorded) if recorded else None
+
+
+def _fill(period, info_by_date, counted, attacks, tz, now, rules):
+    infos = [info_by_date[date] for date in counted]
+    period.days = len(counted)
+    period.days_recorded = sum(info.is_recorded for info in infos)
+    period.completeness = Fraction(period.days_recorded, period.days) if period.days else None
+    period.enough_data = period.completeness is not None and period.completeness >= rules.enough_data
+    headache_infos = [info for info in infos if info.is_headache_day]
+    period.headache_days = len(headache_infos)
+    period.preempt_headache_days = sum(info.preempt for info in headache_infos)
+    period.migraine_days = sum(info.migraine for info in headache_infos)
+    period.moderate_severe_days = sum(info.worst_severity >= 2 for info in headache_infos)
+    period.headache_days_per_28 = _per_28(period.headache_days, period.days_recorded)
+    period.migraine_days_per_28 = _per_28(period.migraine_days, period.days_recorded)
+    period.moderate_severe_days_per_28 = _per_28(period.moderate_severe_days, period.days_recorded)
+    period.headache_hours = Fraction(sum(info.headache_seconds for info in infos), 3600)
+    period.acute_medication_days = sum(bool(info.medicine_classes) for info in infos)
+    if headache_infos:
+        period.mean_worst_severity = Fraction(sum(info.worst_severity for info in headache_infos), len(headache_infos))
+    starting = [a for a in attacks if period.start <= a.start_date <= period.end]
+    period.attacks = len(starting)
+    if starting:
+        seconds = 0
+        for attack in starting:
+            start, end = attack.interval(tz, now)
+            seconds += (end - start).total_seconds()
+        period.mean_attack_hours = Fraction(int(seconds), 3600 * len(starting))
+
+
+def _change(period, baseline_rate):
+    if baseline_rate is None or baseline_rate == 0 or period.headache_days_per_28 is None:
+        return
+    period.change_from_baseline_pct = (baseline_rate - period.headache_days_per_28) / baseline_rate * 100
+    period.responder_30 = period.change_from_baseline_pct >= 30
+    period.responder_50 = period.change_from_baseline_pct >= 50
+
+
+def midas_grade(score):
+    if score is None:
+        return None
+    if score <= 5:
+        return "I"
+    if score <= 10:
+        return "II"
+    if score <= 20:
+        return "III"
+    return "IV"
+
+
+MIDAS_GRADE_WORDS = {
+    "I": "little or no disability",
+    "II": "mild disability",
+    "III": "moderate disability",
+    "IV": "severe disability",
+}
 
 
 @dataclass(frozen=True)
@@ -89,7 +337,7 @@ class CurrentCycle:
     next_due: dt.date
 
 
-def current_cycle(session_dates, today):
+def current_cycle(session_dates, today, rules=DEFAULT_RULES):
     """The cycle today falls in: its number, day (day 1 is the session) and next session due."""
     past = sorted(date for date in session_dates if date <= today)
     if not past:
@@ -99,5 +347,250 @@ def current_cycle(session_dates, today):
         number=len(past),
         session_date=last,
         day=(today - last).days + 1,
-        next_due=last + dt.timedelta(days=CYCLE_DAYS),
+        next_due=last + dt.timedelta(days=rules.cycle_days),
     )
+
+
+def _months(first_session, today, info_by_date, rules):
+    months = []
+    first = first_session.replace(day=1)
+    if first < first_session:
+        first = _next_month(first)
+    while True:
+        last = _next_month(first) - ONE_DAY
+        if last >= today:
+            break
+        counted = counted_days(first, last, today, lambda d: info_by_date[d].is_recorded)
+        infos = [info_by_date[d] for d in counted]
+        recorded = sum(info.is_recorded for info in infos)
+        months.append(
+            Month(
+                month=first.strftime("%Y-%m"),
+                first=first,
+                days=len(counted),
+                days_recorded=recorded,
+                headache_days=sum(info.is_headache_day for info in infos),
+                enough_data=bool(counted) and Fraction(recorded, len(counted)) >= rules.enough_data,
+            )
+        )
+        first = _next_month(first)
+    return months
+
+
+def _next_month(date):
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _days_in_month(date):
+    return (_next_month(date) - date.replace(day=1)).days
+
+
+def medication_overuse(attacks, today, rules=DEFAULT_RULES):
+    """ICHD-3 8.2 in the 30 days today-29 .. today, each attack's medicines on its start date."""
+    window_start = today - dt.timedelta(days=rules.overuse_window_days - 1)
+    days_by_class = {cls: set() for cls in OVERUSE_CLASSES}
+    for attack in attacks:
+        if window_start <= attack.start_date <= today:
+            for cls in attack.medicine_classes:
+                if cls in days_by_class:
+                    days_by_class[cls].add(attack.start_date)
+    if any(len(days_by_class[cls]) >= rules.overuse_specific_days for cls in OVERUSE_SPECIFIC_CLASSES):
+        return True
+    if len(days_by_class[OVERUSE_SIMPLE_CLASS]) >= rules.overuse_simple_days:
+        return True
+    used = [cls for cls in OVERUSE_CLASSES if days_by_class[cls]]
+    any_days = set().union(*days_by_class.values())
+    return len(used) >= 2 and len(any_days) >= rules.overuse_combined_days
+
+
+def medicine_days_by_class(attacks, today, window_days=30):
+    """Days each class was taken in the last window_days (on each attack's start date)."""
+    window_start = today - dt.timedelta(days=window_days - 1)
+    days = {}
+    for attack in attacks:
+        if window_start <= attack.start_date <= today:
+            for cls in attack.medicine_classes:
+                days.setdefault(cls, set()).add(attack.start_date)
+    return {cls: len(dates) for cls, dates in days.items()}
+
+
+def compute(
+    attacks,
+    headache_free_dates,
+    session_dates,
+    tz,
+    now,
+    reported_baseline=None,
+    midas_answers=(),
+    side_effects=(),
+    rules=DEFAULT_RULES,
+):
+    """Every period, month and flag of a patient's diary, as CLINICAL.md defines them."""
+    today = timeutil.today(tz, now)
+    sessions = sorted({date for date in session_dates if date <= today})
+    attacks = list(attacks)
+    flags = set()
+    if medication_overuse(attacks, today, rules):
+        flags.add("medication_overuse_risk")
+    if not sessions:
+        return Progress(today, None, None, [], [], [f for f in FLAG_ORDER if f in flags], None)
+
+    first_session = sessions[0]
+    baseline_start = first_session - dt.timedelta(days=rules.baseline_days)
+    infos = day_infos(attacks, headache_free_dates, tz, now, baseline_start, today, rules)
+    info_by_date = {info.date: info for info in infos}
+
+    def recorded(date):
+        return info_by_date[date].is_recorded
+
+    baseline = Period("baseline", 0, baseline_start, first_session - ONE_DAY, None)
+    _fill(baseline, info_by_date, counted_days(baseline.start, baseline.end, today, recorded), attacks, tz, now, rules)
+
+    cycles = []
+    for index, session in enumerate(sessions):
+        end = sessions[index + 1] - ONE_DAY if index + 1 < len(sessions) else today
+        cycle = Period("cycle", index + 1, session, end, session)
+        counted = counted_days(cycle.start, cycle.end, today, recorded)
+        _fill(cycle, info_by_date, counted, attacks, tz, now, rules)
+        cycle.weeks = _weeks(cycle, counted, info_by_date, rules)
+        cycles.append(cycle)
+
+    if baseline.enough_data:
+        baseline_source, baseline_rate = "diary", baseline.headache_days_per_28
+    elif reported_baseline is not None:
+        baseline_source, baseline_rate = "reported", Fraction(str(reported_baseline)) * 28 / 30
+    else:
+        baseline_source, baseline_rate = None, None
+    for cycle in cycles:
+        _change(cycle, baseline_rate)
+
+    _assign_midas(cycles, midas_answers)
+    months = _months(first_session, today, info_by_date, rules)
+
+    # not_adequately_responding: judged on cycle 2 once it has ended.
+    if len(cycles) >= 2:
+        cycle2 = cycles[1]
+        ended = len(sessions) >= 3 or today >= sessions[1] + dt.timedelta(days=rules.cycle_days)
+        change = cycle2.change_from_baseline_pct
+        if ended and cycle2.enough_data and change is not None and change < rules.adequate_response_pct:
+            flags.add("not_adequately_responding")
+
+    recent = months[-rules.episodic_months :]
+    if len(recent) == rules.episodic_months and all(
+        m.enough_data
+        and Fraction(m.headache_days * _days_in_month(m.first), m.days_recorded) < rules.episodic_threshold
+        for m in recent
+    ):
+        flags.add("changed_to_episodic")
+
+    current = cycles[-1]
+    counted = counted_days(current.start, current.end, today, recorded)
+    if len(counted) >= rules.gap_min_days:
+        window = counted[-rules.gap_window_days :]
+        if Fraction(sum(recorded(d) for d in window), len(window)) < rules.enough_data:
+            flags.add("diary_gap")
+
+    last_session = sessions[-1]
+    if any(e.effect in URGENT_EFFECTS and e.started_on >= last_session for e in side_effects):
+        flags.add("urgent_side_effect")
+    since = (today - last_session).days
+    if since >= rules.session_due_days:
+        flags.add("session_due")
+    if since >= rules.overdue_days:
+        flags.add("overdue")
+
+    return Progress(
+        today=today,
+        baseline_source=baseline_source,
+        baseline_rate=baseline_rate,
+        periods=[baseline, *cycles],
+        months=months,
+        flags=[f for f in FLAG_ORDER if f in flags],
+        current_cycle=current_cycle(sessions, today, rules),
+    )
+
+
+def _weeks(cycle, counted, info_by_date, rules):
+    """Headache days in weeks 1-12 after the session, and how many of each week's days count."""
+    counted = set(counted)
+    weeks = []
+    for week in range(1, rules.weeks_in_cycle + 1):
+        first = cycle.start + dt.timedelta(days=7 * (week - 1))
+        dates = [first + dt.timedelta(days=offset) for offset in range(7)]
+        in_cycle = [d for d in dates if d <= cycle.end and d in counted]
+        weeks.append(
+            {
+                "week": week,
+                "headache_days": sum(info_by_date[d].is_headache_day for d in in_cycle),
+                "days_recorded": sum(info_by_date[d].is_recorded for d in in_cycle),
+                "days": len(in_cycle),
+            }
+        )
+    return weeks
+
+
+def _assign_midas(cycles, answers):
+    for cycle in cycles:
+        inside = [a for a in answers if cycle.start <= a.answered_on <= cycle.end]
+        if inside:
+            latest = max(inside, key=lambda a: (a.answered_on, a.order))
+            cycle.midas_score = latest.score
+            cycle.midas_grade = midas_grade(latest.score)
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def period_json(period):
+    data = {
+        "kind": period.kind,
+        "number": period.number,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "session_date": period.session_date.isoformat() if period.session_date else None,
+        "days": period.days,
+        "days_recorded": period.days_recorded,
+        "completeness": _number(period.completeness),
+        "enough_data": period.enough_data,
+        "headache_days": period.headache_days,
+        "preempt_headache_days": period.preempt_headache_days,
+        "migraine_days": period.migraine_days,
+        "moderate_severe_days": period.moderate_severe_days,
+        "headache_days_per_28": _number(period.headache_days_per_28),
+        "migraine_days_per_28": _number(period.migraine_days_per_28),
+        "moderate_severe_days_per_28": _number(period.moderate_severe_days_per_28),
+        "headache_hours": _number(period.headache_hours),
+        "attacks": period.attacks,
+        "mean_attack_hours": _number(period.mean_attack_hours),
+        "mean_worst_severity": _number(period.mean_worst_severity),
+        "acute_medication_days": period.acute_medication_days,
+        "change_from_baseline_pct": _number(period.change_from_baseline_pct),
+        "responder_30": period.responder_30,
+        "responder_50": period.responder_50,
+    }
+    if period.kind == "cycle":
+        data["midas_score"] = period.midas_score
+        data["midas_grade"] = period.midas_grade
+    return data
+
+
+def progress_json(progress, time_zone):
+    """The progress JSON of FORMATS.md."""
+    return {
+        "generated_on": progress.today.isoformat(),
+        "time_zone": time_zone,
+        "baseline_source": progress.baseline_source,
+        "periods": [period_json(p) for p in progress.periods],
+        "months": [
+            {
+                "month": m.month,
+                "days": m.days,
+                "days_recorded": m.days_recorded,
+                "headache_days": m.headache_days,
+                "enough_data": m.enough_data,
+            }
+            for m in progress.months
+        ],
+        "flags": list(progress.flags),
+    }

@@ -14,6 +14,7 @@ from diary.models import (
     Attack,
     Medicine,
     MedicineClass,
+    MidasAnswer,
     PatientProfile,
     Severity,
     SideEffectReport,
@@ -446,3 +447,38 @@ class HeadacheFreeDaysForm(forms.Form):
     """Mark one or several past days headache-free in one step."""
 
     dates = MultipleDateField(label="Days without a headache")
+
+
+MIDAS_QUESTIONS = {
+    "missed_work": "On how many days in the last 3 months did you miss work or school because of your headaches?",
+    "reduced_work": "How many days in the last 3 months was your productivity at work or school reduced by half "
+    "or more because of your headaches? (Do not count days you counted in the last question.)",
+    "missed_household": "On how many days in the last 3 months did you not do household work because of your "
+    "headaches?",
+    "reduced_household": "How many days in the last 3 months was your productivity in household work reduced by "
+    "half or more because of your headaches? (Do not count days you counted in the last question.)",
+    "missed_social": "On how many days in the last 3 months did you miss family, social or leisure activities "
+    "because of your headaches?",
+    "headache_days": "On how many days in the last 3 months did you have a headache? (Count each day once, "
+    "however many headaches it had.)",
+    "average_pain": "On a scale of 0 to 10, on average how painful were these headaches? (0 means no pain at all, "
+    "10 the worst pain you can imagine.)",
+}
+
+
+class MidasForm(forms.ModelForm):
+    """MIDAS: 5 scored questions about days lost to headache in 3 months, and 2 recorded ones."""
+
+    class Meta:
+        model = MidasAnswer
+        fields = list(MIDAS_QUESTIONS)
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+        for name, question in MIDAS_QUESTIONS.items():
+            field = self.fields[name]
+            field.label = question
+            field.min_value = 0
+            field.widget.attrs.update({"min": 0, "inputmode": "numeric"})
+            field.help_text = "0 to 10" if name == "average_pain" else "Days, 0 to 92"

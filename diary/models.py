@@ -176,10 +176,10 @@ class Attack(models.Model):
         return timeutil.to_instant(self.start_date, self.start_time, tz)
 
     def end_instant(self, tz, now):
-        """When it ended; an attack still going counts as lasting until now."""
+        """When it ended; an attack still going counts as lasting until now (1 minute at least)."""
         start = self.start_instant(tz)
         if self.duration_minutes is None:
-            return max(now, start)
+            return max(now, start + dt.timedelta(minutes=1))
         return start + dt.timedelta(minutes=self.duration_minutes)
 
     def days_touched(self, tz, now):
@@ -296,3 +296,45 @@ class SideEffectReport(models.Model):
     @property
     def is_urgent(self):
         return self.effect in URGENT_SIDE_EFFECTS
+
+
+MIDAS_MAX_DAYS = 92  # the longest 3 months
+
+
+class MidasAnswer(models.Model):
+    """The MIDAS questionnaire: 5 scored items (days in the last 3 months) and 2 recorded ones."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="midas_answers")
+    answered_on = models.DateField()
+    missed_work = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    reduced_work = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    missed_household = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    reduced_household = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    missed_social = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    headache_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MIDAS_MAX_DAYS)])
+    average_pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    SCORED = ["missed_work", "reduced_work", "missed_household", "reduced_household", "missed_social"]
+
+    class Meta:
+        ordering = ["-answered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(missed_work__lte=MIDAS_MAX_DAYS)
+                & Q(reduced_work__lte=MIDAS_MAX_DAYS)
+                & Q(missed_household__lte=MIDAS_MAX_DAYS)
+                & Q(reduced_household__lte=MIDAS_MAX_DAYS)
+                & Q(missed_social__lte=MIDAS_MAX_DAYS)
+                & Q(headache_days__lte=MIDAS_MAX_DAYS)
+                & Q(average_pain__lte=10),
+                name="midas_answers_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"MIDAS {self.pk}"
+
+    @property
+    def score(self):
+        return sum(getattr(self, name) for name in self.SCORED)

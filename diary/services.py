@@ -1,13 +1,23 @@
 """Diary actions that write several rows or depend on the clock: one place for each rule."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from diary import cycles, timeutil
-from diary.models import MAX_DURATION_MINUTES, Attack, AttackMedicine, HeadacheFreeDay, PatientProfile
+from diary.models import (
+    MAX_DURATION_MINUTES,
+    Attack,
+    AttackMedicine,
+    HeadacheFreeDay,
+    MidasAnswer,
+    PatientProfile,
+    SideEffectReport,
+    TreatmentSession,
+)
 
 # An attack touching a date started at most 14 days (its longest duration) before it; one day
 # more covers a time zone change. Attacks still going are fetched whatever their start.
@@ -144,3 +154,52 @@ def end_attack(attack, now=None):
     attack.duration_minutes = min(max(minutes, 1), MAX_DURATION_MINUTES)
     attack.save(update_fields=["duration_minutes", "updated_at"])
     return attack
+
+
+def rules():
+    from django.conf import settings
+
+    return cycles.rules_from(settings.DIARY_RULES)
+
+
+@dataclass
+class PatientProgress:
+    """A patient's progress with the rows its pages show beside it, loaded in a fixed number of queries."""
+
+    profile: PatientProfile
+    progress: cycles.Progress
+    attacks: list
+    side_effect_reports: list
+    sessions: list
+    midas_answers: list
+
+    @property
+    def urgent_side_effects(self):
+        if not self.sessions:
+            return []
+        last = max(session.date for session in self.sessions)
+        return [r for r in self.side_effect_reports if r.is_urgent and r.started_on >= last]
+
+
+def load_progress(patient, now=None):
+    """Every row the progress computation needs: one query per table, whatever the diary's length."""
+    now = now or timezone.now()
+    profile = profile_for(patient)
+    attack_rows = list(Attack.objects.filter(patient=patient).prefetch_related("medicines"))  # 2 queries
+    attacks = [attack_data(row) for row in attack_rows]
+    marks = set(HeadacheFreeDay.objects.filter(patient=patient).values_list("date", flat=True))
+    sessions = list(TreatmentSession.objects.filter(patient=patient).order_by("date"))
+    reports = list(SideEffectReport.objects.filter(patient=patient).select_related("session"))
+    answers = list(MidasAnswer.objects.filter(patient=patient))
+    progress = cycles.compute(
+        attacks,
+        marks,
+        [session.date for session in sessions],
+        profile.tz,
+        now,
+        reported_baseline=profile.reported_baseline,
+        midas_answers=[cycles.MidasAnswer(a.answered_on, a.score, a.pk) for a in answers],
+        side_effects=[cycles.SideEffectData(r.effect, r.started_on) for r in reports],
+        rules=rules(),
+    )
+    return PatientProgress(profile, progress, attacks, reports, sessions, answers)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diary import views
+from diary import progress_views, views
 
 app_name = "diary"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("sessions/<int:pk>/side-effects/", views.session_side_effects, name="session_side_effects"),
     path("side-effects/<int:pk>/delete/", views.side_effect_delete, name="side_effect_delete"),
+    path("progress/", progress_views.progress, name="progress"),
+    path("progress.json", progress_views.progress_json, name="progress_json"),
+    path("report/", progress_views.report, name="report"),
+    path("midas/", progress_views.midas_new, name="midas"),
     path("export.csv", views.export_csv, name="export"),
     path("import/", views.import_csv, name="import"),
 ]

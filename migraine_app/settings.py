@@ -135,3 +135,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The thresholds of CLINICAL.md, each with its default there. A clinic may follow its own policy
+# by setting the variable (whole numbers). See the README's table.
+DIARY_RULES = {
+    "baseline_days": env_int("DIARY_BASELINE_DAYS", 28, minimum=1),
+    "enough_data_per_28": env_int("DIARY_ENOUGH_DATA_PER_28", 24, minimum=0, maximum=28),
+    "preempt_day_minutes": env_int("DIARY_PREEMPT_DAY_MINUTES", 240, minimum=1, maximum=1440),
+    "migraine_min_minutes": env_int("DIARY_MIGRAINE_MIN_MINUTES", 30, minimum=0),
+    "cycle_days": env_int("DIARY_CYCLE_DAYS", 84, minimum=1),
+    "adequate_response_pct": env_int("DIARY_ADEQUATE_RESPONSE_PCT", 30, minimum=0, maximum=100),
+    "episodic_threshold": env_int("DIARY_EPISODIC_THRESHOLD", 15, minimum=1, maximum=31),
+    "episodic_months": env_int("DIARY_EPISODIC_MONTHS", 3, minimum=1),
+    "overuse_window_days": env_int("DIARY_OVERUSE_WINDOW_DAYS", 30, minimum=1),
+    "overuse_specific_days": env_int("DIARY_OVERUSE_SPECIFIC_DAYS", 10, minimum=1),
+    "overuse_simple_days": env_int("DIARY_OVERUSE_SIMPLE_DAYS", 15, minimum=1),
+    "overuse_combined_days": env_int("DIARY_OVERUSE_COMBINED_DAYS", 10, minimum=1),
+    "gap_min_days": env_int("DIARY_GAP_MIN_DAYS", 7, minimum=1),
+    "gap_window_days": env_int("DIARY_GAP_WINDOW_DAYS", 28, minimum=1),
+    "session_due_days": env_int("DIARY_SESSION_DUE_DAYS", 77, minimum=1),
+    "overdue_days": env_int("DIARY_OVERDUE_DAYS", 85, minimum=1),
+    "midas_offer_day": env_int("DIARY_MIDAS_OFFER_DAY", 70, minimum=1),
+}

@@ -1,0 +1,78 @@
+"""The patient's progress: page, JSON, printable report and the MIDAS questionnaire.
+
+The context builders take an already loaded PatientProgress, so the clinic's pages render
+the same templates for a patient who shares their diary.
+"""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+
+from diary import cycles, presentation, services
+from diary.forms import MidasForm
+from diary.views import patient_required
+
+
+def progress_context(loaded, rules=None):
+    rules = rules or services.rules()
+    progress = loaded.progress
+    current = progress.current_cycle
+    cycle_periods = [p for p in progress.periods if p.kind == "cycle"]
+    midas_due = bool(
+        current and current.day >= rules.midas_offer_day and cycle_periods and cycle_periods[-1].midas_score is None
+    )
+    return {
+        "loaded": loaded,
+        "progress": progress,
+        "rows": presentation.period_rows(progress),
+        "cycle_rows": [row for row in presentation.period_rows(progress) if row["period"].kind == "cycle"],
+        "chart": presentation.chart(progress),
+        "flag_messages": presentation.flag_messages([f for f in progress.flags if f != "urgent_side_effect"]),
+        "urgent_side_effects": loaded.urgent_side_effects,
+        "weeks": [(p, p.weeks) for p in cycle_periods],
+        "week_numbers": list(range(1, rules.weeks_in_cycle + 1)),
+        "midas_due": midas_due,
+        "current_cycle": current,
+        "medicine_rows": presentation.medicine_class_rows(
+            cycles.medicine_days_by_class(loaded.attacks, progress.today, rules.overuse_window_days)
+        ),
+        "months": progress.months,
+        "flag_report": presentation.flag_messages(progress.flags),
+    }
+
+
+@patient_required
+def progress(request):
+    loaded = services.load_progress(request.user, now=request.now)
+    context = progress_context(loaded)
+    context["is_own_diary"] = True
+    return render(request, "diary/progress.html", context)
+
+
+@patient_required
+def progress_json(request):
+    loaded = services.load_progress(request.user, now=request.now)
+    response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@patient_required
+def report(request):
+    loaded = services.load_progress(request.user, now=request.now)
+    context = progress_context(loaded)
+    context["patient"] = request.user
+    return render(request, "diary/report.html", context)
+
+
+@patient_required
+def midas_new(request):
+    form = MidasForm(request.POST or None, today=request.today)
+    if request.method == "POST" and form.is_valid():
+        answer = form.save(commit=False)
+        answer.patient = request.user
+        answer.answered_on = request.today
+        answer.save()
+        messages.success(request, f"Thank you. Your MIDAS score is {answer.score}.")
+        return redirect("diary:progress")
+    return render(request, "diary/midas_form.html", {"form": form})
