@@ -5,7 +5,6 @@ treatment sessions every 12 weeks and a response that depends on the story.
 """
 
 import datetime as dt
-import random
 
 from django.db import transaction
 from django.utils import timezone
