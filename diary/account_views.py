@@ -41,6 +41,7 @@ def _patient_profile(request):
     form = ProfileForm(request.POST or None, instance=request.profile, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.diary_changed(request.user)
         messages.success(request, "Your details are saved.")
         return redirect("profile")
     context = {

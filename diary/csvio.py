@@ -410,6 +410,7 @@ def _apply(patient, profile, rows, now):
         ]
     )
     HeadacheFreeDay.objects.bulk_create([HeadacheFreeDay(patient=patient, date=row.date) for row in new_marks])
+    services.diary_changed(patient)
     removed = 0
     if touched_by_file:
         removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=touched_by_file).delete()[0]

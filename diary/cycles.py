@@ -89,6 +89,10 @@ class AttackData:
     sound_sensitivity: bool = False
     aura: bool = False
     medicine_classes: frozenset = field(default_factory=frozenset)
+    # For showing the raw diary; the computation does not read them.
+    id: int | None = field(default=None, compare=False)
+    notes: str = field(default="", compare=False)
+    medicines: tuple = field(default=(), compare=False)  # (class, name) pairs
 
     def interval(self, tz, now):
         """[start, end) as real instants; an attack still going lasts until now (1 minute at least)."""

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from diary import timeutil
 from diary.models import (
+    DEFAULT_UNITS,
     FEATURES,
     MAX_DURATION_MINUTES,
+    MAX_EXTRA_UNITS,
     SEVERITY_DESCRIPTIONS,
     Attack,
     Medicine,
@@ -97,6 +99,24 @@ class SignupForm(UserCreationForm):
         return user
 
 
+def _clean_reported_baseline(form):
+    value = form.cleaned_data.get("reported_baseline")
+    if value is not None and value != value.quantize(type(value)("0.1")):
+        raise ValidationError("Use at most one decimal, for example 18.5.", code="decimals")
+    return value
+
+
+class ReportedBaselineForm(forms.ModelForm):
+    """A clinician sets the headache days per month before treatment, from a letter or paper diary."""
+
+    class Meta:
+        model = PatientProfile
+        fields = ["reported_baseline"]
+        widgets = {"reported_baseline": forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": 31})}
+
+    clean_reported_baseline = _clean_reported_baseline
+
+
 class ProfileForm(forms.ModelForm):
     email = forms.EmailField(label="Email address")
     time_zone = TimeZoneField(label="Your time zone", validators=[validate_time_zone])
@@ -118,11 +138,7 @@ class ProfileForm(forms.ModelForm):
             raise ValidationError("Another account already uses this email.", code="taken")
         return email
 
-    def clean_reported_baseline(self):
-        value = self.cleaned_data.get("reported_baseline")
-        if value is not None and value != value.quantize(type(value)("0.1")):
-            raise ValidationError("Use at most one decimal, for example 18.5.", code="decimals")
-        return value
+    clean_reported_baseline = _clean_reported_baseline
 
     def save(self, commit=True):
         profile = super().save(commit=commit)
@@ -482,3 +498,42 @@ class MidasForm(forms.ModelForm):
             field.min_value = 0
             field.widget.attrs.update({"min": 0, "inputmode": "numeric"})
             field.help_text = "0 to 10" if name == "average_pain" else "Days, 0 to 92"
+
+
+class ClinicSessionForm(TreatmentSessionForm):
+    """A treatment session recorded by a clinician, with follow-the-pain units by muscle."""
+
+    class Meta(TreatmentSessionForm.Meta):
+        fields = [
+            "date",
+            "units",
+            "sites",
+            "temporalis_extra_units",
+            "occipitalis_extra_units",
+            "trapezius_extra_units",
+            "given_by",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        extras = [cleaned.get(name) or 0 for name in EXTRA_UNIT_FIELDS]
+        if sum(extras) > MAX_EXTRA_UNITS:
+            raise ValidationError(
+                f"Follow-the-pain adds at most {MAX_EXTRA_UNITS} units in all; these add {sum(extras)}.",
+                code="too_many_extra_units",
+            )
+        units = cleaned.get("units")
+        if units is not None and sum(extras) and units < DEFAULT_UNITS + sum(extras):
+            self.add_error(
+                "units",
+                ValidationError(
+                    f"Total units should include the {DEFAULT_UNITS} PREEMPT units plus the {sum(extras)} "
+                    f"follow-the-pain units: at least {DEFAULT_UNITS + sum(extras)}.",
+                    code="units_below_extras",
+                ),
+            )
+        return cleaned
+
+
+EXTRA_UNIT_FIELDS = ["temporalis_extra_units", "occipitalis_extra_units", "trapezius_extra_units"]

@@ -13,12 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 
 from diary import timeutil
 
 MAX_DURATION_MINUTES = 20160  # 14 days
 MAX_UNITS = 195  # PREEMPT 155 U plus up to 40 U follow-the-pain
 MAX_SITES = 39
+MAX_EXTRA_UNITS = 40  # follow-the-pain, in temporalis, occipitalis and trapezius
 DEFAULT_UNITS = 155
 DEFAULT_SITES = 31
 
@@ -243,12 +246,34 @@ class TreatmentSession(models.Model):
     )
     given_by = models.CharField(max_length=200, blank=True, help_text="Who gave the injections (optional).")
     notes = models.TextField(blank=True, max_length=2000)
+    # Follow-the-pain: units beyond PREEMPT's 155, by muscle (entered by a clinician).
+    temporalis_extra_units = models.PositiveSmallIntegerField(
+        "temporalis (follow-the-pain units)", null=True, blank=True, validators=[MaxValueValidator(MAX_EXTRA_UNITS)]
+    )
+    occipitalis_extra_units = models.PositiveSmallIntegerField(
+        "occipitalis (follow-the-pain units)", null=True, blank=True, validators=[MaxValueValidator(MAX_EXTRA_UNITS)]
+    )
+    trapezius_extra_units = models.PositiveSmallIntegerField(
+        "trapezius (follow-the-pain units)", null=True, blank=True, validators=[MaxValueValidator(MAX_EXTRA_UNITS)]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="session_unique_per_date"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    Coalesce("temporalis_extra_units", 0)
+                    + Coalesce("occipitalis_extra_units", 0)
+                    + Coalesce("trapezius_extra_units", 0),
+                    MAX_EXTRA_UNITS,
+                ),
+                name="session_follow_the_pain_at_most_40",
+            ),
             models.CheckConstraint(condition=Q(units__gte=1, units__lte=MAX_UNITS), name="session_units_1_to_195"),
             models.CheckConstraint(condition=Q(sites__gte=1, sites__lte=MAX_SITES), name="session_sites_1_to_39"),
         ]
@@ -338,3 +363,21 @@ class MidasAnswer(models.Model):
     @property
     def score(self):
         return sum(getattr(self, name) for name in self.SCORED)
+
+
+class PatientSummary(models.Model):
+    """A patient's progress figures for the clinic's worklist, computed once a day or after a change.
+
+    Derived data: deleted whenever the diary changes (services.diary_changed) and remade on the
+    next worklist view. computed_for is the patient's today when it was made; flags such as
+    session_due change with the date, so a summary from another day is remade too.
+    """
+
+    patient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="progress_summary"
+    )
+    computed_for = models.DateField()
+    data = models.JSONField()
+
+    def __str__(self):
+        return f"Summary {self.pk}"

@@ -35,7 +35,10 @@ def assign_role(user, role):
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     if role == "clinician":
+        from clinic.models import ClinicianProfile  # the clinic app builds on the diary's roles
+
         user.groups.add(Group.objects.get(name=CLINICIANS))
+        ClinicianProfile.objects.get_or_create(user=user)  # their share code
     elif role == "editor":
         user.groups.add(Group.objects.get(name=EDITORS))
         if not user.is_staff:

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from diary import cycles, timeutil
 from diary.models import (
+    FEATURE_NAMES,
     MAX_DURATION_MINUTES,
     Attack,
     AttackMedicine,
     HeadacheFreeDay,
     MidasAnswer,
     PatientProfile,
+    PatientSummary,
     SideEffectReport,
     TreatmentSession,
 )
@@ -22,6 +24,11 @@ from diary.models import (
 # An attack touching a date started at most 14 days (its longest duration) before it; one day
 # more covers a time zone change. Attacks still going are fetched whatever their start.
 _LOOKBACK = dt.timedelta(days=MAX_DURATION_MINUTES // 1440 + 1)
+
+
+def diary_changed(patient):
+    """Forget the worklist's summary of this patient: it is remade from the diary when next needed."""
+    PatientSummary.objects.filter(patient=patient).delete()
 
 
 def profile_for(user):
@@ -119,11 +126,14 @@ def mark_headache_free(patient, dates, now=None):
         new = [HeadacheFreeDay(patient=patient, date=date) for date in dates if date not in existing]
         # ignore_conflicts: a simultaneous second tap leaves one row, not an error.
         HeadacheFreeDay.objects.bulk_create(new, ignore_conflicts=True)
+        diary_changed(patient)
     return len(new)
 
 
 def unmark_headache_free(patient, date):
-    return HeadacheFreeDay.objects.filter(patient=patient, date=date).delete()[0]
+    removed = HeadacheFreeDay.objects.filter(patient=patient, date=date).delete()[0]
+    diary_changed(patient)
+    return removed
 
 
 @transaction.atomic
@@ -139,6 +149,7 @@ def save_attack(attack, medicines, now=None):
     AttackMedicine.objects.bulk_create(
         [AttackMedicine(attack=attack, medicine_class=cls, name=name) for cls, name in medicines]
     )
+    diary_changed(attack.patient)
     touched = attack.days_touched(profile.tz, now)
     if not touched:
         return 0
@@ -153,6 +164,7 @@ def end_attack(attack, now=None):
     minutes = int((now - start).total_seconds() // 60)
     attack.duration_minutes = min(max(minutes, 1), MAX_DURATION_MINUTES)
     attack.save(update_fields=["duration_minutes", "updated_at"])
+    diary_changed(attack.patient)
     return attack
 
 
@@ -181,12 +193,59 @@ class PatientProgress:
         return [r for r in self.side_effect_reports if r.is_urgent and r.started_on >= last]
 
 
-def load_progress(patient, now=None):
+ATTACK_VALUES = [
+    "id",
+    "patient_id",
+    "start_date",
+    "start_time",
+    "duration_minutes",
+    "severity",
+    *FEATURE_NAMES,
+    "notes",
+]
+
+
+def load_attack_data(patient_ids):
+    """Every attack of these patients as AttackData, medicines included: one query (a LEFT JOIN)."""
+    rows = (
+        Attack.objects.filter(patient_id__in=patient_ids)
+        .values(*ATTACK_VALUES, "medicines__medicine_class", "medicines__name")
+        .order_by("patient_id", "start_date", "start_time", "id", "medicines__id")
+    )
+    by_patient = {patient_id: [] for patient_id in patient_ids}
+    current, medicines = None, []
+
+    def flush():
+        if current is not None:
+            by_patient[current["patient_id"]].append(
+                cycles.AttackData(
+                    start_date=current["start_date"],
+                    start_time=current["start_time"],
+                    duration_minutes=current["duration_minutes"],
+                    severity=current["severity"],
+                    medicine_classes=frozenset(cls for cls, _ in medicines),
+                    id=current["id"],
+                    notes=current["notes"],
+                    medicines=tuple(medicines),
+                    **{name: current[name] for name in FEATURE_NAMES},
+                )
+            )
+
+    for row in rows:
+        if current is None or row["id"] != current["id"]:
+            flush()
+            current, medicines = row, []
+        if row["medicines__medicine_class"] is not None:
+            medicines.append((row["medicines__medicine_class"], row["medicines__name"]))
+    flush()
+    return by_patient
+
+
+def load_progress(patient, now=None, profile=None):
     """Every row the progress computation needs: one query per table, whatever the diary's length."""
     now = now or timezone.now()
-    profile = profile_for(patient)
-    attack_rows = list(Attack.objects.filter(patient=patient).prefetch_related("medicines"))  # 2 queries
-    attacks = [attack_data(row) for row in attack_rows]
+    profile = profile or profile_for(patient)
+    attacks = load_attack_data([patient.pk])[patient.pk]
     marks = set(HeadacheFreeDay.objects.filter(patient=patient).values_list("date", flat=True))
     sessions = list(TreatmentSession.objects.filter(patient=patient).order_by("date"))
     reports = list(SideEffectReport.objects.filter(patient=patient).select_related("session"))

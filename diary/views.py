@@ -154,6 +154,7 @@ def headache_delete(request, pk):
     if request.method == "POST":
         date = attack.start_date
         attack.delete()
+        services.diary_changed(request.user)
         messages.success(request, "Headache deleted.")
         return redirect("diary:day", date=date.isoformat())
     return render(request, "diary/attack_confirm_delete.html", {"attack": attack})
@@ -312,6 +313,7 @@ def session_new(request):
     form = TreatmentSessionForm(request.POST or None, patient=request.user, today=request.today)
     if request.method == "POST" and form.is_valid():
         session = form.save()
+        services.diary_changed(request.user)
         messages.success(request, "Treatment session saved.")
         return redirect("diary:session_side_effects", pk=session.pk)
     return render(request, "diary/session_form.html", {"form": form, "session": None})
@@ -323,6 +325,7 @@ def session_edit(request, pk):
     form = TreatmentSessionForm(request.POST or None, instance=session, patient=request.user, today=request.today)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.diary_changed(request.user)
         messages.success(request, "Treatment session updated.")
         return redirect("diary:sessions")
     return render(request, "diary/session_form.html", {"form": form, "session": session})
@@ -333,6 +336,7 @@ def session_delete(request, pk):
     session = _get_session_for_user(request, pk)
     if request.method == "POST":
         session.delete()
+        services.diary_changed(request.user)
         messages.success(request, "Treatment session deleted.")
         return redirect("diary:sessions")
     return render(request, "diary/session_confirm_delete.html", {"session": session})
@@ -345,6 +349,7 @@ def session_side_effects(request, pk):
     form = SideEffectReportForm(request.POST or None, session=session, today=request.today)
     if request.method == "POST" and form.is_valid():
         report = form.save()
+        services.diary_changed(request.user)
         if report.is_urgent:
             messages.error(
                 request,
@@ -370,6 +375,7 @@ def side_effect_delete(request, pk):
     if request.method == "POST":
         session_pk = report.session_id
         report.delete()
+        services.diary_changed(request.user)
         messages.success(request, "Side-effect report deleted.")
         return redirect("diary:session_side_effects", pk=session_pk)
     return render(request, "diary/side_effect_confirm_delete.html", {"report": report})

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "education",
     "diary",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,8 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Migraine diary <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address in reminder emails' sign-in links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Logs carry no personal data: request paths hold no identifiers beyond row ids, and
 # nothing logs a diary value, a note or an email address.

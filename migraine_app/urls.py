@@ -15,6 +15,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("learn/", include("education.urls")),
     path("diary/", include("diary.urls")),
+    path("clinic/", include("clinic.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),

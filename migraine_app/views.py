@@ -26,7 +26,7 @@ def healthz(request):
 def start(request):
     """Where signing in leads: each role to its own first page."""
     if roles.is_clinician(request.user):
-        return redirect("home")
+        return redirect("clinic:worklist")
     if roles.is_editor(request.user):
         return redirect("admin:index")
     return redirect("diary:home")

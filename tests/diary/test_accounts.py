@@ -64,7 +64,7 @@ def test_the_sign_in_form_labels_the_username_as_email(client, db):
 
 def test_a_clinician_signing_in_is_not_sent_to_a_diary(client, clinician):
     client.force_login(clinician)
-    assert client.get(reverse("start"))["Location"] == reverse("home")
+    assert client.get(reverse("start"))["Location"] == reverse("clinic:worklist")
 
 
 def test_an_editor_signing_in_goes_to_admin(client, editor):

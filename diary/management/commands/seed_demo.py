@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from clinic.models import Share
 from diary import demo
 from diary.roles import assign_role
 
@@ -74,4 +75,10 @@ class Command(BaseCommand):
         )
 
     def after_patients(self, patients):
-        """Hook for what links demo patients to the demo clinician (the clinic's sharing)."""
+        """The demo patients share their diaries with the demo clinician."""
+        User = get_user_model()
+        clinician = User.objects.get(username="clinician@example.com")
+        everyone = [User.objects.get(username="patient@example.com"), *patients]
+        Share.objects.bulk_create(
+            [Share(patient=patient, clinician=clinician) for patient in everyone], ignore_conflicts=True
+        )

@@ -1,0 +1,221 @@
+"""The clinician's worklist and the diaries patients share with them."""
+
+import datetime as dt
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic import services as clinic_services
+from clinic.models import AccessLogEntry, ClinicianNote, Share
+from diary import csvio, cycles, presentation, roles, services
+from diary.forms import ClinicSessionForm, ReportedBaselineForm
+from diary.progress_views import progress_context
+
+PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+
+
+def clinician_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.is_clinician(request.user):
+            raise PermissionDenied("Only clinicians have a worklist.")
+        request.now = timezone.now()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def shared_patient_required(view):
+    """A clinician the patient shares with: one query checks the share and the clinician's role."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        share = (
+            Share.objects.select_related("patient", "patient__patient_profile")
+            .filter(clinician=request.user, clinician__groups__name=roles.CLINICIANS, patient_id=pk)
+            .first()
+        )
+        if share is None:
+            raise Http404("No such patient")  # the same for a stranger, a patient and a stopped share
+        request.user._role_group_names = {roles.CLINICIANS}  # proven by the query above
+        request.patient = share.patient
+        request.profile = clinic_services._profile(share.patient)
+        request.now = timezone.now()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class WorklistFilter(forms.Form):
+    q = forms.CharField(required=False, max_length=SEARCH_MAX_LENGTH)
+    flag = forms.ChoiceField(required=False, choices=[("", "All patients")] + list(presentation.FLAG_LABELS.items()))
+
+
+@clinician_required
+def worklist(request):
+    filters = WorklistFilter(request.GET)
+    query, flag = "", ""
+    if filters.is_valid():
+        query = filters.cleaned_data["q"].replace("\x00", "").strip()
+        flag = filters.cleaned_data["flag"]
+    shares = Share.objects.filter(clinician=request.user).select_related(
+        "patient", "patient__patient_profile", "patient__progress_summary"
+    )
+    if query:
+        for word in query.split():
+            shares = shares.filter(
+                Q(patient__first_name__icontains=word)
+                | Q(patient__last_name__icontains=word)
+                | Q(patient__email__icontains=word)
+            )
+    patients = [share.patient for share in shares]
+    summaries = clinic_services.summaries(patients, now=request.now)
+    rows = []
+    for patient in patients:
+        data = summaries[patient.pk]
+        if flag and flag not in data["flags"]:
+            continue
+        name = clinic_services.display_name(patient)
+        rows.append(
+            {
+                "patient": patient,
+                "name": name,
+                "data": data,
+                "next_due": dt.date.fromisoformat(data["next_due"]) if data["next_due"] else None,
+                "per_28": presentation.number(data["per_28"]),
+                "change": presentation.percent(data["change_pct"]),
+                "completeness": presentation.percent(data["completeness"] * 100)
+                if data["completeness"] is not None
+                else "–",
+                "badges": [(f, presentation.FLAG_LABELS[f]) for f in data["flags"]],
+                "sort_key": clinic_services.need_key(data, name),
+            }
+        )
+    rows.sort(key=lambda row: row["sort_key"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query,
+        "flag": flag,
+        "total": len(patients),
+        "share_code": clinic_services.clinician_profile(request.user).display_code,
+    }
+    return render(request, "clinic/worklist.html", context)
+
+
+def _notes(request):
+    return list(ClinicianNote.objects.filter(patient=request.patient))
+
+
+@shared_patient_required
+def patient(request):
+    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.PAGE)
+    context = progress_context(loaded)
+    recent_from = loaded.progress.today - dt.timedelta(days=90)
+    context.update(
+        {
+            "patient": request.patient,
+            "patient_name": clinic_services.display_name(request.patient),
+            "is_own_diary": False,
+            "recent_attacks": [a for a in reversed(loaded.attacks) if a.start_date >= recent_from],
+            "notes": _notes(request),
+            "note_form": NoteForm(),
+            "severity_names": {1: "mild", 2: "moderate", 3: "severe"},
+        }
+    )
+    return render(request, "clinic/patient.html", context)
+
+
+@shared_patient_required
+def patient_json(request):
+    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.JSON)
+    response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@shared_patient_required
+def patient_report(request):
+    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.REPORT)
+    context = progress_context(loaded)
+    context["patient"] = request.patient
+    return render(request, "diary/report.html", context)
+
+
+@shared_patient_required
+def patient_export(request):
+    content = csvio.export_diary(request.patient)
+    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.EXPORT)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="headache-diary-{request.patient.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@shared_patient_required
+def session_new(request):
+    today = services.patient_today(request.profile, request.now)
+    form = ClinicSessionForm(request.POST or None, patient=request.patient, today=today)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.recorded_by = request.user
+        if not session.given_by:
+            session.given_by = clinic_services.display_name(request.user)
+        session.save()
+        services.diary_changed(request.patient)
+        messages.success(request, f"Treatment session of {session.date:%d %B %Y} recorded.")
+        return redirect("clinic:patient", pk=request.patient.pk)
+    context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
+    return render(request, "clinic/session_form.html", context)
+
+
+@shared_patient_required
+def baseline(request):
+    form = ReportedBaselineForm(request.POST or None, instance=request.profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.diary_changed(request.patient)
+        messages.success(request, "Reported baseline saved.")
+        return redirect("clinic:patient", pk=request.patient.pk)
+    context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
+    return render(request, "clinic/baseline_form.html", context)
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ClinicianNote
+        fields = ["text", "visible_to_patient"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+        labels = {"text": "New note"}
+
+
+@shared_patient_required
+def note_new(request):
+    if request.method != "POST":
+        return redirect("clinic:patient", pk=request.patient.pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note = form.save(commit=False)
+        note.patient = request.patient
+        note.author = request.user
+        note.author_name = clinic_services.display_name(request.user)
+        note.save()
+        messages.success(request, "Note saved.")
+    else:
+        messages.error(request, "The note was not saved: " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("clinic:patient", pk=request.patient.pk)

@@ -1,0 +1,199 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from clinic.models import AccessLogEntry, ClinicianNote
+from diary.models import PatientProfile, TreatmentSession
+from tests.diary.factories import attack, session, side_effect
+
+DATA_VIEWS = [
+    ("clinic:patient", "page"),
+    ("clinic:patient_json", "json"),
+    ("clinic:patient_report", "report"),
+    ("clinic:patient_export", "export"),
+]
+ALL_PATIENT_URLS = [name for name, _ in DATA_VIEWS] + ["clinic:session_new", "clinic:baseline", "clinic:note_new"]
+
+
+@pytest.mark.parametrize("name", ALL_PATIENT_URLS)
+def test_the_clinician_with_access_sees_it(clinician_client, patient, shared, name):
+    assert clinician_client.get(reverse(name, args=[patient.pk]), follow=True).status_code == 200
+
+
+@pytest.mark.parametrize("name", ALL_PATIENT_URLS)
+def test_a_clinician_without_access_gets_404(client, patient, other_clinician, shared, name):
+    client.force_login(other_clinician)
+    assert client.get(reverse(name, args=[patient.pk])).status_code == 404
+    assert client.post(reverse(name, args=[patient.pk]), {"text": "x", "reported_baseline": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", ALL_PATIENT_URLS)
+def test_a_patient_gets_404_even_for_their_own_id(client, patient, shared, name):
+    client.force_login(patient)
+    assert client.get(reverse(name, args=[patient.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ALL_PATIENT_URLS)
+def test_the_anonymous_are_sent_to_sign_in(client, patient, shared, name):
+    response = client.get(reverse(name, args=[patient.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_former_clinician_loses_access_with_their_role(client, patient, clinician, shared):
+    clinician.groups.clear()
+    client.force_login(clinician)
+    assert client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "what"), DATA_VIEWS)
+def test_every_view_of_patient_data_writes_exactly_one_log_row(
+    clinician_client, clinician, patient, shared, name, what
+):
+    clinician_client.get(reverse(name, args=[patient.pk]))
+    entries = list(AccessLogEntry.objects.all())
+    assert [(e.clinician, e.patient, e.what, e.clinician_name) for e in entries] == [
+        (clinician, patient, what, "Chris Carter")
+    ]
+
+
+def test_forms_do_not_log_access(clinician_client, patient, shared):
+    clinician_client.get(reverse("clinic:session_new", args=[patient.pk]))
+    clinician_client.get(reverse("clinic:baseline", args=[patient.pk]))
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_the_patient_page_shows_progress_raw_diary_side_effects_and_notes(clinician_client, patient, shared):
+    treatment = session(patient, "2026-09-01")
+    attack(patient, "2026-10-10", notes="After a long shift", medicines=[("triptan", "Rizatriptan")])
+    side_effect(patient, treatment, effect="ptosis", started_on="2026-09-03")
+    ClinicianNote.objects.create(patient=patient, author_name="Dr X", text="Discussed sleep")
+    text = clinician_client.get(reverse("clinic:patient", args=[patient.pk])).text
+    for expected in [
+        "Alice Ashworth",
+        "Is the treatment working?" if False else "Progress, as the patient sees it",
+        "After a long shift",
+        "Rizatriptan",
+        "Eyelid drooping",
+        "Discussed sleep",
+        "<svg",
+    ]:
+        assert expected in text
+
+
+def test_the_json_is_the_patient_s(clinician_client, patient, shared):
+    session(patient, "2026-10-01")
+    data = clinician_client.get(reverse("clinic:patient_json", args=[patient.pk])).json()
+    assert data["generated_on"] == "2026-10-15"
+    assert [p["kind"] for p in data["periods"]] == ["baseline", "cycle"]
+
+
+def test_today_is_the_patient_s_today_for_the_clinician(clinician_client, patient, shared):
+    PatientProfile.objects.create(user=patient, time_zone="Pacific/Auckland")
+    data = clinician_client.get(reverse("clinic:patient_json", args=[patient.pk])).json()
+    assert data["generated_on"] == "2026-10-16"  # 12:00 UTC is 01:00 tomorrow in Auckland
+
+
+def test_the_export_is_the_patient_s_csv(clinician_client, patient, shared):
+    attack(patient, "2026-10-10")
+    response = clinician_client.get(reverse("clinic:patient_export", args=[patient.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][:2] == ["headache", "2026-10-10"]
+
+
+def test_the_patient_page_uses_a_fixed_number_of_queries(clinician_client, patient, shared, django_assert_num_queries):
+    for day in range(1, 14):
+        attack(patient, f"2026-10-{day:02d}", medicines=[("triptan", "x")])
+    session(patient, "2026-10-01")
+    PatientProfile.objects.create(user=patient)  # made when the patient first opened their diary
+    # 1 session, 2 user, 3 share with patient, profile and the role check, 4 attacks with their
+    # medicines, 5 marks, 6 sessions, 7 side effects, 8 MIDAS, 9 notes, 10 the access-log row
+    with django_assert_num_queries(10):
+        assert clinician_client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 200
+
+
+def test_a_clinician_records_a_session_with_follow_the_pain_units(clinician_client, clinician, patient, shared):
+    url = reverse("clinic:session_new", args=[patient.pk])
+    response = clinician_client.post(
+        url,
+        {
+            "date": "2026-10-14",
+            "units": "195",
+            "sites": "39",
+            "temporalis_extra_units": "10",
+            "occipitalis_extra_units": "10",
+            "trapezius_extra_units": "20",
+        },
+    )
+    assert response.status_code == 302
+    saved = TreatmentSession.objects.get(patient=patient)
+    assert (saved.units, saved.temporalis_extra_units, saved.trapezius_extra_units) == (195, 10, 20)
+    assert saved.recorded_by == clinician
+    assert saved.given_by == "Chris Carter"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"temporalis_extra_units": "20", "occipitalis_extra_units": "15", "trapezius_extra_units": "10"},
+            "__all__",
+            "at most 40 units",
+        ),
+        ({"units": "160", "temporalis_extra_units": "20"}, "units", "at least 175"),
+        ({"units": "196"}, "units", "less than or equal to 195"),
+        ({"date": "2026-10-16"}, "date", "cannot be after today"),
+    ],
+)
+def test_a_session_out_of_range_is_refused(clinician_client, patient, shared, data, field, message):
+    payload = {"date": "2026-10-14", "units": "195", "sites": "39", **data}
+    response = clinician_client.post(reverse("clinic:session_new", args=[patient.pk]), payload)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not TreatmentSession.objects.exists()
+
+
+def test_a_clinician_sets_the_reported_baseline(clinician_client, patient, shared):
+    clinician_client.post(reverse("clinic:baseline", args=[patient.pk]), {"reported_baseline": "22.5"})
+    assert str(PatientProfile.objects.get(user=patient).reported_baseline) == "22.5"
+
+
+def test_a_bad_reported_baseline_is_refused(clinician_client, patient, shared):
+    response = clinician_client.post(reverse("clinic:baseline", args=[patient.pk]), {"reported_baseline": "40"})
+    assert response.context["form"].errors["reported_baseline"]
+    assert PatientProfile.objects.get(user=patient).reported_baseline is None
+
+
+def test_notes_are_seen_by_every_clinician_the_patient_shares_with(
+    client, clinician, other_clinician, patient, shared, frozen
+):
+    from clinic.models import Share
+
+    Share.objects.create(patient=patient, clinician=other_clinician)
+    client.force_login(clinician)
+    client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": "Consider amitriptyline review"})
+    client.force_login(other_clinician)
+    assert "Consider amitriptyline review" in client.get(reverse("clinic:patient", args=[patient.pk])).text
+    note = ClinicianNote.objects.get()
+    assert (note.author, note.visible_to_patient) == (clinician, False)
+
+
+def test_an_empty_note_is_refused(clinician_client, patient, shared):
+    response = clinician_client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": ""}, follow=True)
+    assert "The note was not saved" in response.text
+    assert not ClinicianNote.objects.exists()
+
+
+def test_a_clinician_s_changes_refresh_the_worklist_summary(clinician_client, patient, shared):
+    from diary.models import PatientSummary
+
+    PatientSummary.objects.create(patient=patient, computed_for="2026-10-15", data={})
+    clinician_client.post(reverse("clinic:baseline", args=[patient.pk]), {"reported_baseline": "20"})
+    assert not PatientSummary.objects.filter(patient=patient).exists()
+    PatientSummary.objects.create(patient=patient, computed_for="2026-10-15", data={})
+    clinician_client.post(
+        reverse("clinic:session_new", args=[patient.pk]), {"date": "2026-10-14", "units": "155", "sites": "31"}
+    )
+    assert not PatientSummary.objects.filter(patient=patient).exists()
