@@ -1,15 +1,22 @@
 """Sign-up and the patient's profile (time zone, email, usual medicines, reported baseline)."""
 
+import io
+import json
+import zipfile
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from diary import roles, services
-from diary.forms import MedicineForm, ProfileForm, SignupForm
-from diary.models import Medicine
+from diary import csvio, roles, services
+from diary.forms import MIDAS_QUESTIONS, MedicineForm, ProfileForm, SignupForm
+from diary.models import Attack, Medicine, MidasAnswer, SideEffectReport, TreatmentSession
 from diary.views import patient_required
 
 
@@ -75,3 +82,112 @@ def medicine_delete(request, pk):
     medicine.delete()
     messages.success(request, f"{medicine.name} removed from your list. Headaches you logged keep it.")
     return redirect("profile")
+
+
+def _data_json(user, profile):
+    from clinic.models import AccessLogEntry, ClinicianNote, Share
+
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {
+        "format": "migraine-diary-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": iso(user.date_joined),
+        },
+        "profile": {
+            "time_zone": profile.time_zone,
+            "reported_baseline": float(profile.reported_baseline) if profile.reported_baseline is not None else None,
+            "email_reminders": profile.email_reminders,
+        },
+        "usual_medicines": [{"name": m.name, "class": m.medicine_class} for m in user.medicines.all()],
+        "headaches_still_going": [
+            {"date": iso(a.start_date), "start_time": a.start_time.strftime("%H:%M"), "severity": a.severity}
+            for a in Attack.objects.filter(patient=user, duration_minutes__isnull=True)
+        ],
+        "treatment_sessions": [
+            {
+                "date": iso(s.date),
+                "units": s.units,
+                "sites": s.sites,
+                "given_by": s.given_by,
+                "notes": s.notes,
+                "temporalis_extra_units": s.temporalis_extra_units,
+                "occipitalis_extra_units": s.occipitalis_extra_units,
+                "trapezius_extra_units": s.trapezius_extra_units,
+            }
+            for s in TreatmentSession.objects.filter(patient=user).order_by("date")
+        ],
+        "side_effect_reports": [
+            {
+                "session_date": iso(r.session.date),
+                "effect": r.effect,
+                "severity": r.severity,
+                "started_on": iso(r.started_on),
+                "notes": r.notes,
+            }
+            for r in SideEffectReport.objects.filter(patient=user).select_related("session").order_by("started_on")
+        ],
+        "midas_answers": [
+            {"answered_on": iso(a.answered_on), "score": a.score, **{name: getattr(a, name) for name in MIDAS_FIELDS}}
+            for a in MidasAnswer.objects.filter(patient=user).order_by("answered_on")
+        ],
+        "sharing": [
+            {"clinician": s.clinician.get_full_name() or s.clinician.email, "since": iso(s.created_at)}
+            for s in Share.objects.filter(patient=user).select_related("clinician")
+        ],
+        "access_log": [
+            {"clinician": e.clinician_name, "what": e.what, "at": iso(e.at)}
+            for e in AccessLogEntry.objects.filter(patient=user)
+        ],
+        "notes_from_clinicians": [
+            {"by": n.author_name, "at": iso(n.created_at), "text": n.text}
+            for n in ClinicianNote.objects.filter(patient=user, visible_to_patient=True)
+        ],
+    }
+
+
+MIDAS_FIELDS = list(MIDAS_QUESTIONS)
+
+
+@patient_required
+def data_download(request):
+    """Everything the app holds on the patient: the diary CSV and a JSON of the rest, in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("diary.csv", csvio.export_diary(request.user))
+        archive.writestr("data.json", json.dumps(_data_json(request.user, request.profile), indent=2))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="my-migraine-diary-{request.today.isoformat()}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        return ""
+
+
+@patient_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_patient(request.user)
+        logout(request)
+        messages.success(request, "Your account and everything in it are deleted.")
+        return redirect("home")
+    return render(request, "registration/delete_account.html", {"form": form})

@@ -21,3 +21,7 @@ STORAGES = {
 # Serve static files from the finders, as in development; no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Two-factor sign-in has its own tests, which turn it on.
+REQUIRE_2FA = False
+# Tests run over plain HTTP.
+SECURE_SSL_REDIRECT = False

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from diary import account_views
 from diary.forms import EmailAuthenticationForm
-from migraine_app import views
+from migraine_app import two_factor, views
 
 admin.site.site_header = "Migraine diary administration"
 admin.site.site_title = "Migraine diary admin"
@@ -25,6 +25,10 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/profile/medicines/", account_views.medicine_add, name="medicine_add"),
     path("accounts/profile/medicines/<int:pk>/delete/", account_views.medicine_delete, name="medicine_delete"),
+    path("accounts/2fa/", two_factor.verify, name="two_factor"),
+    path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/data/", account_views.data_download, name="data_download"),
+    path("accounts/delete/", account_views.delete_account, name="delete_account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
