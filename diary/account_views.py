@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,7 +64,11 @@ def _patient_profile(request):
 def medicine_add(request):
     form = MedicineForm(request.POST, patient=request.user)
     if form.is_valid():
-        form.save()
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # sent twice at once
+            return redirect("profile")
         messages.success(request, f"{form.instance.name} added to your medicines.")
         return redirect("profile")
     context = {

@@ -205,6 +205,9 @@ def _parse_row(line, cells, errors):
         date = None
     if date is None:
         error("date", "Must be a date written YYYY-MM-DD.")
+    elif date < timeutil.MIN_DATE:
+        error("date", timeutil.MIN_DATE_MESSAGE)
+        date = None
     notes = unescape_formula(values["notes"])
     if len(notes) > 2000:
         error("notes", "Notes must be at most 2000 characters.")

@@ -281,7 +281,9 @@ class AttackForm(forms.Form):
                 self.add_error("start_date", ValidationError("Give the date it started.", code="required"))
             if time is None:
                 self.add_error("start_time", ValidationError("Give the time it started.", code="required"))
-            if date is not None and time is not None:
+            if date is not None and date < timeutil.MIN_DATE:
+                self.add_error("start_date", ValidationError(timeutil.MIN_DATE_MESSAGE, code="too_early"))
+            elif date is not None and time is not None:
                 time = time.replace(second=0, microsecond=0)
                 try:
                     start = timeutil.to_instant(date, time, self.tz, strict=True)
@@ -368,6 +370,8 @@ class AttackForm(forms.Form):
 
 
 def _not_after_today(date, today, what):
+    if date < timeutil.MIN_DATE:
+        raise ValidationError(timeutil.MIN_DATE_MESSAGE, code="too_early")
     if date > today:
         raise ValidationError(f"{what} cannot be after today.", code="future")
 
@@ -454,9 +458,12 @@ class MultipleDateField(forms.Field):
         if len(value) > 62:
             raise ValidationError(self.error_messages["too_many"], code="too_many")
         try:
-            return sorted({dt.date.fromisoformat(item) for item in value})
+            dates = sorted({dt.date.fromisoformat(item) for item in value})
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if dates and dates[0] < timeutil.MIN_DATE:
+            raise ValidationError(timeutil.MIN_DATE_MESSAGE, code="too_early")
+        return dates
 
 
 class HeadacheFreeDaysForm(forms.Form):

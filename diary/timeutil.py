@@ -11,6 +11,11 @@ from functools import lru_cache
 
 UTC = dt.UTC
 
+# The earliest date the diary accepts. Botox was licensed for chronic migraine in 2010; an
+# earlier date is a typing slip, and far-past dates would overflow the time zone arithmetic.
+MIN_DATE = dt.date(2000, 1, 1)
+MIN_DATE_MESSAGE = "Dates before 1 January 2000 are not accepted: check the year."
+
 
 class NonexistentLocalTime(ValueError):
     """A local time that the clocks skip (spring forward): it never happened."""

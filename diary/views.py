@@ -7,13 +7,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from diary import csvio, cycles, roles, services
+from diary import csvio, cycles, roles, services, timeutil
 from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
     URGENT_SIDE_EFFECTS,
@@ -112,17 +113,23 @@ def headache_new(request):
         form.fields["start_date"].initial = chosen_day
     if request.method == "POST" and form.is_valid():
         attack = form.apply_to(Attack(patient=request.user))
-        removed = services.save_attack(attack, form.medicine_pairs(), now=request.now)
+        try:
+            removed = services.save_attack(attack, form.medicine_pairs(), now=request.now)
+        except IntegrityError:  # the same headache sent twice at once (a double tap)
+            messages.info(request, "This headache is already in your diary.")
+            return redirect("diary:home")
         messages.success(request, "Headache saved." + _marks_removed_note(removed))
         return redirect("diary:home")
     return render(request, "diary/attack_form.html", {"form": form, "attack": None})
 
 
 def _parse_date(value):
+    """A date from a URL or query, or None; dates outside the diary's range are None too."""
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    return date if timeutil.MIN_DATE <= date <= dt.date(2999, 12, 31) else None
 
 
 def _marks_removed_note(removed):
@@ -142,7 +149,11 @@ def headache_edit(request, pk):
         now=request.now,
     )
     if request.method == "POST" and form.is_valid():
-        removed = services.save_attack(form.apply_to(attack), form.medicine_pairs(), now=request.now)
+        try:
+            removed = services.save_attack(form.apply_to(attack), form.medicine_pairs(), now=request.now)
+        except IntegrityError:
+            messages.info(request, "You have already logged this headache: nothing was changed.")
+            return redirect("diary:day", date=attack.start_date.isoformat())
         messages.success(request, "Headache updated." + _marks_removed_note(removed))
         return redirect("diary:day", date=attack.start_date.isoformat())
     return render(request, "diary/attack_form.html", {"form": form, "attack": attack})
@@ -240,7 +251,7 @@ def _add_months(date, months):
 @patient_required
 def calendar(request):
     month = _parse_month(request.GET.get("month", ""), request.today)
-    if not dt.date(1900, 1, 1) <= month <= dt.date(2999, 12, 1):
+    if not timeutil.MIN_DATE <= month <= dt.date(2999, 12, 1):
         raise Http404("No such month")
     last_day = month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
     infos = {info.date: info for info in _day_infos(request, month, last_day)}
@@ -312,7 +323,12 @@ def session_list(request):
 def session_new(request):
     form = TreatmentSessionForm(request.POST or None, patient=request.user, today=request.today)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
+        try:
+            with transaction.atomic():
+                session = form.save()
+        except IntegrityError:  # the same session sent twice at once
+            messages.info(request, "You already have a treatment session on this date.")
+            return redirect("diary:sessions")
         services.diary_changed(request.user)
         messages.success(request, "Treatment session saved.")
         return redirect("diary:session_side_effects", pk=session.pk)

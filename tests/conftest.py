@@ -1,12 +1,21 @@
 """Standing users for every test: a patient, a second patient (the stranger), a clinician,
 an education editor and a superuser."""
 
+import datetime as dt
+import logging
+import re
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from diary.roles import assign_role
 
 PASSWORD = "correct-horse-battery-staple"
+
+# A fixed "now" for diary tests: Thursday 15 October 2026, 13:00 in London (12:00 UTC, BST).
+NOW = dt.datetime(2026, 10, 15, 12, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 10, 15)
 
 
 def make_user(email, role="patient", **extra):
@@ -40,3 +49,46 @@ def superuser(db):
     return get_user_model().objects.create_superuser(
         username="root@example.com", email="root@example.com", password=PASSWORD
     )
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def patient_client(client, patient, frozen):
+    client.force_login(patient)
+    return client
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Notes that tests write into diaries: none may reach a log.
+SENSITIVE_TEXTS = ["After a long shift", "Private note", "Started at a party", "First session", "Discussed sleep"]
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs(caplog):
+    """Every test: whatever the app logs at the production level (INFO) holds no email and no note."""
+    caplog.set_level(logging.INFO)
+    yield
+    for record in caplog.records:
+        if record.name.startswith("django.db.backends"):
+            continue
+        message = record.getMessage()
+        assert not EMAIL.search(message), f"an email address in a log: {record.name}: {message}"
+        for text in SENSITIVE_TEXTS:
+            assert text not in message, f"diary text in a log: {record.name}"
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database (transaction=True) run last, after every test that needs the
+    rows the migrations made (the guide, the groups). pytest-django orders tests by the fixtures it
+    sees at collection; this keeps the order even for tests that ask for users at run time."""
+
+    def flushes(item):
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+    items.sort(key=flushes)

@@ -2,9 +2,6 @@ import pytest
 
 from clinic.models import Share
 from tests.conftest import make_user
-from tests.diary.conftest import NOW, TODAY, frozen  # noqa: F401 - fixtures shared with the diary tests
-
-__all__ = ["NOW", "TODAY"]
 
 
 @pytest.fixture
@@ -19,6 +16,6 @@ def shared(patient, clinician):
 
 
 @pytest.fixture
-def clinician_client(client, clinician, frozen):  # noqa: F811
+def clinician_client(client, clinician, frozen):
     client.force_login(clinician)
     return client

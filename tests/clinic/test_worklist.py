@@ -72,7 +72,7 @@ def test_it_requires_login(client, db):
 
 
 @pytest.mark.parametrize("role", ["patient", "editor"])
-def test_it_is_for_clinicians_only(client, role, request):
+def test_it_is_for_clinicians_only(db, client, role, request):
     client.force_login(request.getfixturevalue(role))
     assert client.get(WORKLIST).status_code == 403
 

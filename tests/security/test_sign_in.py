@@ -73,7 +73,7 @@ def test_a_patient_session_lasts_2_weeks_of_inactivity(client, patient):
 
 
 @pytest.mark.parametrize("role", ["clinician", "editor", "superuser"])
-def test_clinicians_and_staff_sessions_last_12_hours(client, role, request):
+def test_clinicians_and_staff_sessions_last_12_hours(db, client, role, request):
     user = request.getfixturevalue(role)
     sign_in(client, user.username, PASSWORD)
     assert client.session.get_expiry_age() == 12 * 3600
@@ -173,7 +173,7 @@ def test_a_second_device_cannot_be_added_with_the_password_alone(client, clinici
 
 @override_settings(REQUIRE_2FA=True)
 @pytest.mark.parametrize("role", ["editor", "superuser"])
-def test_staff_need_two_factor_for_admin(client, role, request):
+def test_staff_need_two_factor_for_admin(db, client, role, request):
     user = request.getfixturevalue(role)
     sign_in(client, user.username, PASSWORD)
     assert client.get("/admin/")["Location"].startswith("/accounts/2fa/")
