@@ -41,5 +41,11 @@ check: install
 	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-only $(PY) manage.py check
 
+# Benchmark on the local PostgreSQL (see bench/run.py); traffic to 127.0.0.1 only.
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

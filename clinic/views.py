@@ -18,6 +18,7 @@ from clinic.models import AccessLogEntry, ClinicianNote, Share
 from diary import csvio, cycles, presentation, roles, services
 from diary.forms import ClinicSessionForm, ReportedBaselineForm
 from diary.progress_views import progress_context
+from migraine_app import caching
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -36,19 +37,23 @@ def clinician_required(view):
 
 
 def shared_patient_required(view):
-    """A clinician the patient shares with: one query checks the share and the clinician's role."""
+    """A clinician the patient shares with: one query for the share, the patient and their profile."""
 
     @login_required
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
-        share = (
+        # The role comes with the user (diary.backends); a stranger, a patient and a stopped
+        # share all get the same 404.
+        if not roles.is_clinician(request.user):
+            raise Http404("No such patient")
+        shares = list(
             Share.objects.select_related("patient", "patient__patient_profile")
-            .filter(clinician=request.user, clinician__groups__name=roles.CLINICIANS, patient_id=pk)
-            .first()
+            .filter(clinician=request.user, patient_id=pk)
+            .order_by()[:1]
         )
-        if share is None:
-            raise Http404("No such patient")  # the same for a stranger, a patient and a stopped share
-        request.user._role_group_names = {roles.CLINICIANS}  # proven by the query above
+        if not shares:
+            raise Http404("No such patient")
+        share = shares[0]
         request.patient = share.patient
         request.profile = clinic_services._profile(share.patient)
         request.now = timezone.now()
@@ -63,6 +68,7 @@ class WorklistFilter(forms.Form):
 
 
 @clinician_required
+@caching.worklist_page
 def worklist(request):
     filters = WorklistFilter(request.GET)
     query, flag = "", ""
@@ -119,10 +125,21 @@ def _notes(request):
     return list(ClinicianNote.objects.filter(patient=request.patient))
 
 
+def _logged(what):
+    """Every view of a patient's data writes one access-log row, whether the page comes from the cache or not."""
+
+    def decorate(view):
+        return caching.clinic_patient_page(
+            view, before=lambda request: clinic_services.log_access(request.user, request.patient, what)
+        )
+
+    return decorate
+
+
 @shared_patient_required
+@_logged(AccessLogEntry.What.PAGE)
 def patient(request):
     loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
-    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.PAGE)
     context = progress_context(loaded)
     recent_from = loaded.progress.today - dt.timedelta(days=90)
     context.update(
@@ -140,18 +157,18 @@ def patient(request):
 
 
 @shared_patient_required
+@_logged(AccessLogEntry.What.JSON)
 def patient_json(request):
     loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
-    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.JSON)
     response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
     response["Cache-Control"] = "no-store"
     return response
 
 
 @shared_patient_required
+@_logged(AccessLogEntry.What.REPORT)
 def patient_report(request):
     loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
-    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.REPORT)
     context = progress_context(loaded)
     context["patient"] = request.patient
     return render(request, "diary/report.html", context)
@@ -215,6 +232,7 @@ def note_new(request):
         note.author = request.user
         note.author_name = clinic_services.display_name(request.user)
         note.save()
+        services.diary_changed(request.patient)  # the patient's page shows the notes
         messages.success(request, "Note saved.")
     else:
         messages.error(request, "The note was not saved: " + " ".join(e for errs in form.errors.values() for e in errs))

@@ -30,7 +30,7 @@ def signup(request):
             profile = services.profile_for(user)
             profile.time_zone = form.cleaned_data["time_zone"]
             profile.save(update_fields=["time_zone"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="diary.backends.DiaryModelBackend")
         messages.success(request, "Welcome. Your diary is ready: log a headache, or tap \u201cNo headache today\u201d.")
         return redirect("diary:home")
     return render(request, "registration/signup.html", {"form": form})

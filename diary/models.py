@@ -91,6 +91,8 @@ class PatientProfile(models.Model):
     email_reminders = models.BooleanField(
         default=False, help_text="Email me when I have not recorded yesterday, and when a session is due."
     )
+    # Goes up by one whenever anything in the diary changes: cached pages carry it in their key.
+    diary_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from diary import cycles, presentation, services
 from diary.forms import MidasForm
 from diary.views import patient_required
+from migraine_app import caching
 
 
 def progress_context(loaded, rules=None):
@@ -42,6 +43,7 @@ def progress_context(loaded, rules=None):
 
 
 @patient_required
+@caching.patient_page
 def progress(request):
     loaded = services.load_progress(request.user, now=request.now)
     context = progress_context(loaded)
@@ -50,6 +52,7 @@ def progress(request):
 
 
 @patient_required
+@caching.patient_page
 def progress_json(request):
     loaded = services.load_progress(request.user, now=request.now)
     response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
@@ -58,6 +61,7 @@ def progress_json(request):
 
 
 @patient_required
+@caching.patient_page
 def report(request):
     loaded = services.load_progress(request.user, now=request.now)
     context = progress_context(loaded)
@@ -73,6 +77,7 @@ def midas_new(request):
         answer.patient = request.user
         answer.answered_on = request.today
         answer.save()
+        services.diary_changed(request.user)
         messages.success(request, f"Thank you. Your MIDAS score is {answer.score}.")
         return redirect("diary:progress")
     return render(request, "diary/midas_form.html", {"form": form})

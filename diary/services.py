@@ -4,10 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from diary import cycles, timeutil
+from diary import cycles, roles, timeutil
 from diary.models import (
     FEATURE_NAMES,
     MAX_DURATION_MINUTES,
@@ -27,8 +27,43 @@ _LOOKBACK = dt.timedelta(days=MAX_DURATION_MINUTES // 1440 + 1)
 
 
 def diary_changed(patient):
-    """Forget the worklist's summary of this patient: it is remade from the diary when next needed."""
+    """The diary changed: cached pages (keyed by diary_version) and the worklist's summary are stale."""
+    PatientProfile.objects.filter(user=patient).update(diary_version=F("diary_version") + 1)
     PatientSummary.objects.filter(patient=patient).delete()
+
+
+PROFILE_WITH_ROLE_SQL = """
+SELECT p.*, EXISTS (
+    SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+    WHERE ug.user_id = p.user_id AND g.name IN (%s, %s)
+) AS has_role
+FROM diary_patientprofile p WHERE p.user_id = %s
+"""
+
+
+def patient_profile_or_none(user):
+    """The profile of a patient, or None for a clinician or editor: one query in the usual case.
+
+    The role check rides on the profile's query (plain SQL: this runs on every diary page, and
+    building it with the ORM cost more than running it); the user's role is then known, so the
+    navigation asks nothing more.
+    """
+    if hasattr(user, "_role_group_names"):  # loaded with the user (diary.backends)
+        if not roles.is_patient(user):
+            return None
+        profile = getattr(user, "_diary_profile", None)
+        return profile if profile is not None else profile_for(user)
+    rows = list(PatientProfile.objects.raw(PROFILE_WITH_ROLE_SQL, [roles.CLINICIANS, roles.EDITORS, user.pk]))
+    if not rows:  # first visit, or not a patient at all
+        if not roles.is_patient(user):
+            return None
+        return profile_for(user)
+    profile = rows[0]
+    if profile.has_role:
+        return None
+    user._role_group_names = set()  # no role group: a patient
+    user._diary_profile = profile
+    return profile
 
 
 def profile_for(user):

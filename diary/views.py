@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from diary import csvio, cycles, roles, services, timeutil
+from diary import csvio, cycles, services, timeutil
 from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
     URGENT_SIDE_EFFECTS,
@@ -23,6 +23,7 @@ from diary.models import (
     SideEffectReport,
     TreatmentSession,
 )
+from migraine_app import caching
 
 HOME_DAYS = 7
 
@@ -33,9 +34,9 @@ def patient_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not roles.is_patient(request.user):
+        request.profile = services.patient_profile_or_none(request.user)
+        if request.profile is None:
             raise PermissionDenied("Only patients have a diary.")
-        request.profile = services.profile_for(request.user)
         request.now = timezone.now()
         request.today = services.patient_today(request.profile, request.now)
         return view(request, *args, **kwargs)
@@ -78,6 +79,7 @@ def _day_infos(request, first, last, attack_rows=None):
 
 
 @patient_required
+@caching.patient_page
 def home(request):
     today = request.today
     first = today - dt.timedelta(days=HOME_DAYS - 1)
@@ -249,6 +251,7 @@ def _add_months(date, months):
 
 
 @patient_required
+@caching.patient_page
 def calendar(request):
     month = _parse_month(request.GET.get("month", ""), request.today)
     if not timeutil.MIN_DATE <= month <= dt.date(2999, 12, 1):
@@ -286,6 +289,7 @@ def calendar(request):
 
 
 @patient_required
+@caching.patient_page
 def day(request, date):
     date = _parse_date(date)
     if date is None:
@@ -308,6 +312,7 @@ def day(request, date):
 
 
 @patient_required
+@caching.patient_page
 def session_list(request):
     sessions = list(TreatmentSession.objects.filter(patient=request.user).prefetch_related("side_effect_reports"))
     dates = sorted(session.date for session in sessions)

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,6 +9,12 @@ from education.rendering import render_markdown
 
 # Slugs that would clash with the guide's own URLs under /learn/.
 RESERVED_SLUGS = {"search"}
+
+
+@cache
+def _section_prefix():
+    """/learn/, reversed once: section links are on every guide page."""
+    return reverse("education:guide")
 
 
 class SectionQuerySet(models.QuerySet):
@@ -63,7 +71,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("education:section", kwargs={"slug": self.slug})
+        return _section_prefix() + self.slug + "/"
 
     def clean(self):
         super().clean()

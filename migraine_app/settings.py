@@ -68,7 +68,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's role and patient profile in the same query.
+    "diary.backends.DiaryModelBackend",
 ]
 
 ROOT_URLCONF = "migraine_app.urls"
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "diary.context_processors.role",
+                "diary.context_processors.nav",
             ],
         },
     },
@@ -130,6 +132,7 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 # Sessions end after this long without a request; clinicians' and staff's sooner.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 14 * 24 * 3600, minimum=60)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600, minimum=60)
+SESSION_ENGINE = "migraine_app.sessions"  # database sessions, read with one plain query
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -6,8 +6,10 @@ from django.views.decorators.cache import never_cache
 
 from diary import roles
 from education.models import Section
+from migraine_app import caching
 
 
+@caching.public_page
 def home(request):
     sections = list(Section.objects.published().only("title", "slug", "summary"))
     return render(request, "home.html", {"sections": sections})

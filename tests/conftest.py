@@ -92,3 +92,13 @@ def pytest_collection_modifyitems(items):
         return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
     items.sort(key=flushes)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with an empty page cache (it lives in the worker's memory)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,165 @@
+"""Whole-page caching whose keys carry a version read from the database on every request.
+
+A page is served from the cache only when nothing it shows can have changed: the key holds the
+patient's diary_version (raised by every change to the diary), the patient's today, the guide's
+last edit, the page's address, and the browser's CSRF cookie (forms in the page carry a token
+made from it). So a stale page is never served, even with several workers or servers, each
+with its own in-memory cache. Requests that carry a one-time message are never cached.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max
+from django.http import HttpResponse
+
+TIMEOUT = 600
+
+
+def _key(*parts):
+    return "page:" + hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _cacheable_request(request):
+    return request.method == "GET" and "messages" not in request.COOKIES
+
+
+def _serve(key, request, render):
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Content-Disposition")
+    ):
+        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+    return response
+
+
+def guide_version():
+    """Changes with every edit, publication or deletion of a guide section (one query)."""
+    from education.models import Section
+
+    state = Section.objects.aggregate(last=Max("updated_at"), count=Count("id"))
+    return f"{state['last']}|{state['count']}"
+
+
+def public_page(view):
+    """The guide and home page for visitors who are not signed in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request) or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        key = _key("public", view.__module__, view.__name__, guide_version(), request.get_full_path())
+        return _serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def _csrf(request):
+    return request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+
+
+def patient_page(view):
+    """A patient's own diary page; goes under @patient_required (which sets request.profile, today)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        profile = request.profile
+        # The quarter hour: a headache still going grows with the clock, not only with the diary.
+        quarter = int(request.now.timestamp() // 900)
+        key = _key(
+            "patient",
+            view.__name__,
+            request.user.pk,
+            profile.diary_version,
+            request.today,
+            quarter,
+            request.get_full_path(),
+            _csrf(request),
+        )
+        return _serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def clinic_patient_page(view, before=None):
+    """A shared patient's page for a clinician; `before` runs on every request (the access log)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        if before is not None:
+            before(request)
+        profile = request.profile
+        from diary import timeutil
+
+        quarter = int(request.now.timestamp() // 900)
+        key = _key(
+            "clinic-patient",
+            view.__name__,
+            request.user.pk,
+            request.patient.pk,
+            profile.diary_version,
+            timeutil.today(profile.tz, request.now),
+            quarter,
+            request.get_full_path(),
+            _csrf(request),
+        )
+        return _serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+SHARES_STATE_SQL = """
+SELECT count(s.id), max(s.id), coalesce(sum(p.diary_version), 0)
+FROM clinic_share s LEFT JOIN diary_patientprofile p ON p.user_id = s.patient_id
+WHERE s.clinician_id = %s
+"""
+
+
+def _shares_state(clinician_id):
+    """How many patients share, the newest share and the sum of their diary versions: one query.
+
+    Versions only go up and a new share has a larger id, so any change moves one of the three.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(SHARES_STATE_SQL, [clinician_id])
+        return cursor.fetchone()
+
+
+def worklist_page(view):
+    """The clinician's worklist: keyed by their shares, their patients' diary versions and the time.
+
+    Flags such as session_due change with each patient's date alone, so the key also holds the
+    quarter hour: a date-driven change shows within 15 minutes, a diary change at once.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        state = _shares_state(request.user.pk)
+        quarter = int(request.now.timestamp() // 900)
+        key = _key(
+            "worklist",
+            request.user.pk,
+            *state,
+            quarter,
+            request.get_full_path(),
+            _csrf(request),
+        )
+        return _serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
