@@ -198,10 +198,10 @@ class AttackForm(forms.Form):
 
     when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
     start_date = forms.DateField(
-        label="Date it started", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date it started", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     start_time = forms.TimeField(
-        label="Time it started", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="Time it started", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     duration_choice = forms.ChoiceField(
         label="How long did it last?", choices=DURATION_CHOICES, initial="ongoing", widget=forms.RadioSelect
@@ -381,7 +381,7 @@ class TreatmentSessionForm(forms.ModelForm):
         model = TreatmentSession
         fields = ["date", "units", "sites", "given_by", "notes"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -412,7 +412,7 @@ class SideEffectReportForm(forms.ModelForm):
         widgets = {
             "effect": forms.RadioSelect,
             "severity": forms.RadioSelect,
-            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"effect": "What did you notice?"}

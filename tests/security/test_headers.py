@@ -30,3 +30,11 @@ def test_no_page_has_an_inline_script(client, patient):
         for chunk in text.split("<script")[1:]:
             assert 'src="' in chunk.split(">", 1)[0], f"inline script on {url}"
         assert " onclick=" not in text and " onload=" not in text and ' style="' not in text
+
+
+def test_only_the_admin_may_use_inline_styles_and_never_inline_scripts(client, editor):
+    client.force_login(editor)
+    csp = client.get("/admin/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["style-src"] == "'self' 'unsafe-inline'"
+    assert directives["script-src"] == "'self'"

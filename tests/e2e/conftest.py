@@ -1,0 +1,134 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+Outside CI, when Chromium is missing, every browser test is skipped with a message saying how
+to install it; in CI (CI=true) a missing browser is a failure, never a skip.
+"""
+
+import os
+import shutil
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+INSTALL = "apt-get install -y chromium && npm ci --no-audit --no-fund"
+
+
+def _missing():
+    missing = []
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        missing.append(f"Chromium ({CHROMIUM})")
+    if not AXE.exists():
+        missing.append("axe-core (node_modules)")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing()
+    if not missing:
+        return
+    message = f"browser tests skipped: {', '.join(missing)} not installed. Install with: {INSTALL}"
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI needs the browser tests, but {', '.join(missing)} is missing ({INSTALL})")
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason=message))
+
+
+def pytest_terminal_summary(terminalreporter):
+    missing = _missing()
+    if missing:
+        terminalreporter.write_line(
+            f"NOTE: browser tests were skipped ({', '.join(missing)} missing). Install: {INSTALL}", yellow=True
+        )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+class Watch:
+    """What a page did that it must not: console errors, and requests to any other host."""
+
+    def __init__(self, page, live_server_url):
+        self.host = urlparse(live_server_url).netloc
+        self.console_errors = []
+        self.foreign_requests = []
+        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", self._request)
+
+    def _request(self, request):
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https") and url.netloc != self.host:
+            self.foreign_requests.append(request.url)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def browser_page(browser, live_server, viewport):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.watch = Watch(page, live_server.url)
+    page.viewport_name = viewport
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+@cache
+def _axe_source():
+    return AXE.read_text() + "\n;window.axe = axe;"
+
+
+def check(page, name=None):
+    """On every page a journey visits: no axe violation (WCAG 2.1 A and AA), no console error,
+    no request to another host. With SAVE_SCREENSHOTS=1, a named page is saved for the README."""
+    page.wait_for_load_state("load")
+    # Evaluated by the test, not added as a <script>: the app's CSP rightly refuses inline scripts.
+    page.evaluate(_axe_source())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in result["violations"]
+    ]
+    assert violations == [], f"accessibility violations on {page.url}: {violations}"
+    assert page.watch.console_errors == [], f"console errors on {page.url}: {page.watch.console_errors}"
+    assert page.watch.foreign_requests == [], f"requests to other hosts: {page.watch.foreign_requests}"
+    if name and os.environ.get("SAVE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+
+
+def sign_in(page, email, password):
+    page.goto(page.base + "/accounts/login/")
+    check(page, "sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
