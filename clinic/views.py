@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -176,12 +176,8 @@ def patient_report(request):
 
 @shared_patient_required
 def patient_export(request):
-    content = csvio.export_diary(request.patient)
     clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.EXPORT)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="headache-diary-{request.patient.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csvio.download_response(request.patient, f"headache-diary-{request.patient.pk}.csv")
 
 
 @shared_patient_required

@@ -13,40 +13,30 @@ from diary.models import (
 )
 
 
-class ReadOnlyForSupport(admin.ModelAdmin):
-    """Superusers only, and read-only: changes to a diary come from its patient."""
+class SupportViewOnly:
+    """Superusers may look; nobody changes a diary here: changes come from its patient."""
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyForSupport(SupportViewOnly, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AttackMedicineInline(admin.TabularInline):
+class AttackMedicineInline(SupportViewOnly, admin.TabularInline):
     model = AttackMedicine
     extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attack)

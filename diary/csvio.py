@@ -111,6 +111,16 @@ def _row(record, date, notes, **cells):
     return [values[column] for column in HEADER]
 
 
+def download_response(patient, filename):
+    """The diary as a CSV download that no cache keeps."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(export_diary(patient), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def export_diary(patient):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -404,11 +404,7 @@ def side_effect_delete(request, pk):
 
 @patient_required
 def export_csv(request):
-    content = csvio.export_diary(request.user)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="headache-diary-{request.today.isoformat()}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csvio.download_response(request.user, f"headache-diary-{request.today.isoformat()}.csv")
 
 
 @patient_required

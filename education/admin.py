@@ -27,6 +27,7 @@ class SectionAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     history_list_display = ["is_published", "order"]
+
     def get_changelist_form(self, request, **kwargs):
         return SectionChangeListForm
 
