@@ -90,7 +90,31 @@ def viewport(request):
 
 
 @pytest.fixture
-def browser_page(browser, live_server, viewport):
+def migrated_rows():
+    """The rows the data migrations make (groups, the guide), which a flushed database lacks.
+
+    Browser tests flush the database after each test, and Django's serialized rollback cannot
+    restore them here: Playwright runs an event loop, so the ORM gets a fresh connection object
+    without the saved rows. So they are made again, the way the migrations make them.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from diary import roles
+    from education.models import Section
+
+    Group.objects.get_or_create(name=roles.CLINICIANS)
+    editors, _ = Group.objects.get_or_create(name=roles.EDITORS)
+    codenames = importlib.import_module("education.migrations.0003_education_editors_group").CODENAMES
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="education", codename__in=codenames))
+    if not Section.objects.exists():
+        importlib.import_module("education.migrations.0002_seed_guide").seed_guide(apps, None)
+
+
+@pytest.fixture
+def browser_page(browser, live_server, viewport, migrated_rows):
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB", timezone_id="Europe/London")
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -21,7 +21,7 @@ from education.models import Section
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import check, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page):
@@ -290,3 +290,28 @@ def test_the_log_a_headache_form_works_with_the_keyboard_alone(browser_page):
     expect(page.get_by_text("Headache saved.")).to_be_visible()
     attack = Attack.objects.get(patient=patient)
     assert (attack.duration_minutes, attack.severity, attack.nausea) == (60, 2, True)
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])  # the page sets its own 360 px size
+def test_logging_from_home_is_three_screens_at_most_each_usable_at_360_px(browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    make_user("narrow@example.com")
+    sign_in(page, "narrow@example.com", PASSWORD)  # lands on the diary home: screen 1
+    screens = []
+
+    def fits():
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{page.url} is {width} px wide at 360 px"
+        screens.append(page.url)
+
+    fits()
+    page.get_by_role("link", name="Log a headache").click()  # screen 2
+    fits()
+    page.get_by_role("button", name="Save headache").click()  # refused: worst pain is needed
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    page.get_by_text("Severe: I could not do").click()
+    page.get_by_role("button", name="Save headache").click()  # back home: screen 3
+    expect(page.get_by_text("Headache saved.")).to_be_visible()
+    fits()
+    assert len(screens) == 3
