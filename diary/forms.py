@@ -116,6 +116,12 @@ class ReportedBaselineForm(forms.ModelForm):
 
     clean_reported_baseline = _clean_reported_baseline
 
+    def save(self, commit=True):
+        profile = super().save(commit=False)
+        if commit:
+            profile.save(update_fields=["reported_baseline"])  # never diary_version (see ProfileForm)
+        return profile
+
 
 class ProfileForm(forms.ModelForm):
     email = forms.EmailField(label="Email address")
@@ -141,9 +147,12 @@ class ProfileForm(forms.ModelForm):
     clean_reported_baseline = _clean_reported_baseline
 
     def save(self, commit=True):
-        profile = super().save(commit=commit)
+        # Only the form's own fields: diary_version is raised by services.diary_changed alone,
+        # and writing back the value read earlier could undo a raise made meanwhile.
+        profile = super().save(commit=False)
         self.user.email = self.user.username = self.cleaned_data["email"]
         if commit:
+            profile.save(update_fields=list(self.Meta.fields))
             self.user.save(update_fields=["email", "username"])
         return profile
 

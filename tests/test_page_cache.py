@@ -54,3 +54,20 @@ def test_a_cached_clinic_page_still_logs_every_view(client, clinician, patient, 
     for _ in range(3):
         assert client.get(url).status_code == 200
     assert AccessLogEntry.objects.filter(patient=patient, clinician=clinician).count() == 3
+
+
+def test_saving_the_profile_never_writes_back_an_old_diary_version(patient):
+    from diary.forms import ProfileForm, ReportedBaselineForm
+    from diary.models import PatientProfile
+
+    stale = PatientProfile.objects.create(user=patient)  # read with diary_version 0
+    PatientProfile.objects.filter(user=patient).update(diary_version=41)  # raised by another request meanwhile
+    form = ProfileForm({"email": "alice@example.com", "time_zone": "Europe/Paris"}, instance=stale, user=patient)
+    assert form.is_valid(), form.errors
+    form.save()
+    baseline = ReportedBaselineForm({"reported_baseline": "12"}, instance=stale)
+    assert baseline.is_valid()
+    baseline.save()
+    profile = PatientProfile.objects.get(user=patient)
+    assert (profile.time_zone, str(profile.reported_baseline)) == ("Europe/Paris", "12.0")
+    assert profile.diary_version == 41
