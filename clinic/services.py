@@ -79,7 +79,7 @@ def summaries(patients, now=None):
     now = now or timezone.now()
     result, stale = {}, []
     for patient in patients:
-        profile = _profile(patient)
+        profile = patient_profile(patient)
         today = timeutil.today(profile.tz, now)
         summary = getattr(patient, "progress_summary", None) if _has_summary(patient) else None
         if summary is not None and summary.computed_for == today:
@@ -129,7 +129,7 @@ def _has_summary(patient):
     return True
 
 
-def _profile(patient):
+def patient_profile(patient):
     try:
         return patient.patient_profile
     except PatientProfile.DoesNotExist:  # a patient who shared before ever opening their diary

@@ -55,7 +55,7 @@ def shared_patient_required(view):
             raise Http404("No such patient")
         share = shares[0]
         request.patient = share.patient
-        request.profile = clinic_services._profile(share.patient)
+        request.profile = clinic_services.patient_profile(share.patient)
         request.now = timezone.now()
         return view(request, *args, **kwargs)
 

@@ -15,7 +15,6 @@ from fractions import Fraction
 from diary import timeutil
 
 ONE_DAY = dt.timedelta(days=1)
-ONE_MINUTE = dt.timedelta(minutes=1)
 
 MIGRAINE_MEDICINE_CLASSES = frozenset({"triptan", "ergot", "gepant"})
 # Medication overuse (ICHD-3 8.2): classes counted on their own at the "specific" threshold,
@@ -95,11 +94,7 @@ class AttackData:
     medicines: tuple = field(default=(), compare=False)  # (class, name) pairs
 
     def interval(self, tz, now):
-        """[start, end) as real instants; an attack still going lasts until now (1 minute at least)."""
-        start = timeutil.to_instant(self.start_date, self.start_time, tz)
-        if self.duration_minutes is None:
-            return start, max(start + ONE_MINUTE, now)
-        return start, start + dt.timedelta(minutes=self.duration_minutes)
+        return timeutil.attack_interval(self.start_date, self.start_time, self.duration_minutes, tz, now)
 
     def is_migraine(self, total, rules=DEFAULT_RULES):
         """ICHD-3 1.1 C/D as CLINICAL.md words it; total is the whole attack's length."""

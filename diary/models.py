@@ -6,8 +6,6 @@ checked by the forms against the patient's own today; on PostgreSQL a constraint
 a date beyond the furthest date any time zone has reached (see migration 0003).
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -180,15 +178,9 @@ class Attack(models.Model):
     def start_instant(self, tz):
         return timeutil.to_instant(self.start_date, self.start_time, tz)
 
-    def end_instant(self, tz, now):
-        """When it ended; an attack still going counts as lasting until now (1 minute at least)."""
-        start = self.start_instant(tz)
-        if self.duration_minutes is None:
-            return max(now, start + dt.timedelta(minutes=1))
-        return start + dt.timedelta(minutes=self.duration_minutes)
-
     def days_touched(self, tz, now):
-        return timeutil.days_touched(self.start_instant(tz), self.end_instant(tz, now), tz)
+        start, end = timeutil.attack_interval(self.start_date, self.start_time, self.duration_minutes, tz, now)
+        return timeutil.days_touched(start, end, tz)
 
     def features(self):
         return [label for name, label in FEATURES if getattr(self, name)]

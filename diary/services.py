@@ -32,38 +32,15 @@ def diary_changed(patient):
     PatientSummary.objects.filter(patient=patient).delete()
 
 
-PROFILE_WITH_ROLE_SQL = """
-SELECT p.*, EXISTS (
-    SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
-    WHERE ug.user_id = p.user_id AND g.name IN (%s, %s)
-) AS has_role
-FROM diary_patientprofile p WHERE p.user_id = %s
-"""
-
-
 def patient_profile_or_none(user):
-    """The profile of a patient, or None for a clinician or editor: one query in the usual case.
+    """The profile of a patient (made on first use), or None for a clinician or editor.
 
-    The role check rides on the profile's query (plain SQL: this runs on every diary page, and
-    building it with the ORM cost more than running it); the user's role is then known, so the
-    navigation asks nothing more.
+    The user's role and profile come with the user in one query (diary.backends); this asks the
+    database only on a patient's first visit.
     """
-    if hasattr(user, "_role_group_names"):  # loaded with the user (diary.backends)
-        if not roles.is_patient(user):
-            return None
-        profile = getattr(user, "_diary_profile", None)
-        return profile if profile is not None else profile_for(user)
-    rows = list(PatientProfile.objects.raw(PROFILE_WITH_ROLE_SQL, [roles.CLINICIANS, roles.EDITORS, user.pk]))
-    if not rows:  # first visit, or not a patient at all
-        if not roles.is_patient(user):
-            return None
-        return profile_for(user)
-    profile = rows[0]
-    if profile.has_role:
+    if not roles.is_patient(user):
         return None
-    user._role_group_names = set()  # no role group: a patient
-    user._diary_profile = profile
-    return profile
+    return getattr(user, "_diary_profile", None) or profile_for(user)
 
 
 def profile_for(user):

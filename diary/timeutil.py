@@ -82,6 +82,15 @@ def days_touched(start, end, tz):
     return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
+def attack_interval(date, time, duration_minutes, tz, now):
+    """An attack's [start, end) as real instants. Duration is elapsed time; an attack still
+    going (no duration) lasts until now, and at least 1 minute."""
+    start = to_instant(date, time, tz)
+    if duration_minutes is None:
+        return start, max(start + dt.timedelta(minutes=1), now)
+    return start, start + dt.timedelta(minutes=duration_minutes)
+
+
 def date_range(first, last):
     """Every date from first to last inclusive."""
     return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import totp
@@ -190,7 +189,3 @@ def test_two_factor_is_required_by_default_in_production():
 
     assert production.DEBUG is False
     assert production.REQUIRE_2FA is True
-
-
-def test_a_user_model_sanity_check():
-    assert get_user_model().USERNAME_FIELD == "username"
