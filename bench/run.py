@@ -78,7 +78,8 @@ def setup_django():
 def session_cookie(email):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from migraine_app.sessions import SessionStore
 
     user = get_user_model().objects.get(username=email)
     session = SessionStore()

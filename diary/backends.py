@@ -1,50 +1,100 @@
 """Django's ModelBackend, loading the signed-in user's role and patient profile with the user.
 
 Every page needs the user; most need their role (the navigation, the role checks) and a
-patient's profile (time zone, diary_version for the page cache). One query instead of three.
+patient's profile (time zone, diary_version for the page cache). One query instead of three,
+and on a signed-in request none of its own: the session brings the user (migraine_app.sessions).
 """
+
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import connections, router
+from django.db.models.expressions import Col
 
 from diary import roles
 from diary.models import PatientProfile
+from migraine_app import prepared, sessions
 
-PROFILE_FIELDS = ["id", "time_zone", "reported_baseline", "email_reminders", "diary_version"]
+PROFILE_FIELDS = {"id", "user_id", "time_zone", "reported_baseline", "email_reminders", "diary_version"}
+ROLE_PARAMS = [roles.CLINICIANS, roles.EDITORS]  # the placeholders of user_select(), in order
 
-USER_SQL = """
-SELECT u.*,
-    {profile_columns},
-    EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
-            WHERE ug.user_id = u.id AND g.name = %s) AS in_clinicians,
-    EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
-            WHERE ug.user_id = u.id AND g.name = %s) AS in_editors
-FROM auth_user u LEFT JOIN diary_patientprofile p ON p.user_id = u.id
-WHERE u.id = %s
-""".format(profile_columns=", ".join(f"p.{name} AS profile_{name}" for name in PROFILE_FIELDS))  # noqa: S608
+_IN_GROUP = (
+    "EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE ug.user_id = u.id AND g.name = %s)"
+)
+
+
+@cache
+def _fields():
+    # In the models' own order, as Model.from_db() takes them.
+    profile_fields = [f for f in PatientProfile._meta.concrete_fields if f.attname in PROFILE_FIELDS]
+    return list(get_user_model()._meta.concrete_fields), profile_fields
+
+
+@cache
+def user_select():
+    """The columns that user_from_row() reads: the user's, the profile's and the two roles."""
+    user_fields, profile_fields = _fields()
+    columns = [f"u.{f.column}" for f in user_fields] + [f"p.{f.column}" for f in profile_fields]
+    return ", ".join([*columns, _IN_GROUP, _IN_GROUP])
+
+
+def user_table():
+    return get_user_model()._meta.db_table
+
+
+def profile_join():
+    """Joins the patient profile (p) to the user (u)."""
+    return f"LEFT JOIN {PatientProfile._meta.db_table} p ON p.user_id = u.id"
+
+
+@cache
+def _converters(alias):
+    """Per column, the database's converters (SQLite gives dates as text, booleans as 0 and 1)."""
+    connection = connections[alias]
+    result = []
+    for field in [*_fields()[0], *_fields()[1]]:
+        column = Col(field.model._meta.db_table, field)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        result.append((found, column))
+    return result
+
+
+def user_from_row(connection, values):
+    """The user of a row of user_select(), with role and profile; None if the row has no user."""
+    user_fields, profile_fields = _fields()
+    values = list(values)
+    if values[0] is None:
+        return None
+    for index, (converters, column) in enumerate(_converters(connection.alias)):
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    split = len(user_fields)
+    end = split + len(profile_fields)
+    user = get_user_model().from_db(connection.alias, [f.attname for f in user_fields], values[:split])
+    in_clinicians, in_editors = values[end], values[end + 1]
+    user._role_group_names = {
+        name for name, member in ((roles.CLINICIANS, in_clinicians), (roles.EDITORS, in_editors)) if member
+    }
+    if values[split] is not None:
+        profile_names = [f.attname for f in profile_fields]
+        user._diary_profile = PatientProfile.from_db(connection.alias, profile_names, values[split:end])
+    return user
 
 
 class DiaryModelBackend(ModelBackend):
     def get_user(self, user_id):
-        User = get_user_model()
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        rows = list(User._default_manager.raw(USER_SQL, [roles.CLINICIANS, roles.EDITORS, user_id]))
-        if not rows or not self.user_can_authenticate(rows[0]):
+        user = sessions.loaded_user(user_id)
+        if user is None:
+            connection = connections[router.db_for_read(get_user_model())]
+            sql = f"SELECT {user_select()} FROM {user_table()} u {profile_join()} WHERE u.id = %s"  # noqa: S608
+            rows = prepared.fetch(connection, "app_user", sql, [*ROLE_PARAMS, user_id])
+            user = user_from_row(connection, rows[0]) if rows else None
+        if user is None or not self.user_can_authenticate(user):
             return None
-        user = rows[0]
-        user._role_group_names = {
-            name
-            for name, member in ((roles.CLINICIANS, user.in_clinicians), (roles.EDITORS, user.in_editors))
-            if member
-        }
-        if user.profile_id is not None:
-            profile = PatientProfile(
-                user_id=user.pk, **{name: getattr(user, f"profile_{name}") for name in PROFILE_FIELDS}
-            )
-            profile._state.adding = False
-            profile._state.db = user._state.db
-            user._diary_profile = profile
         return user

@@ -7,6 +7,7 @@ a date beyond the furthest date any time zone has reached (see migration 0003).
 """
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -375,3 +376,24 @@ class PatientSummary(models.Model):
 
     def __str__(self):
         return f"Summary {self.pk}"
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in browser: Django's database session with the user it belongs to.
+
+    The user's id, kept beside the encoded data, lets the session be read together with its user
+    in one query (migraine_app.sessions) and lets a user's sessions go when the account goes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from migraine_app.sessions import SessionStore
+
+        return SessionStore

