@@ -212,6 +212,9 @@ def main():
             (f"/clinic/ ({shared} patients)", "/clinic/", clinician_cookie, clinician),
             ("/clinic/patients/<id>/", f"/clinic/patients/{patient.pk}/", clinician_cookie, clinician),
         ]
+        only = os.environ.get("BENCH_ONLY")  # while working on one page: a part of its label
+        if only:
+            pages = [pages[0]] + [page for page in pages[1:] if only in page[0]]
         results = []
         for label, path, cookie, user in pages:
             queries = query_count(user, path)
@@ -229,23 +232,25 @@ def main():
                     **numbers,
                 }
             )
-        post_cookie = f"{patient_cookie}; csrftoken={csrf_secret}"
-        numbers = wrk(
-            BASE + "/diary/headaches/new/",
-            script="post_attack.lua",
-            extra_env={"BENCH_COOKIE": post_cookie, "BENCH_CSRF": csrf_secret},
-        )
-        results.append(
-            {
-                "page": "POST /diary/headaches/new/",
-                "path": "/diary/headaches/new/",
-                "queries": None,
-                "bytes": None,
-                "html_bytes": None,
-                "other_hosts": [],
-                **numbers,
-            }
-        )
+        post_label = "POST /diary/headaches/new/"
+        if not only or only in post_label:
+            post_cookie = f"{patient_cookie}; csrftoken={csrf_secret}"
+            numbers = wrk(
+                BASE + "/diary/headaches/new/",
+                script="post_attack.lua",
+                extra_env={"BENCH_COOKIE": post_cookie, "BENCH_CSRF": csrf_secret},
+            )
+            results.append(
+                {
+                    "page": post_label,
+                    "path": "/diary/headaches/new/",
+                    "queries": None,
+                    "bytes": None,
+                    "html_bytes": None,
+                    "other_hosts": [],
+                    **numbers,
+                }
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -275,6 +280,9 @@ def main():
         },
         "results": results,
     }
+    if only:
+        print("\nBENCH_ONLY: a part of the table, bench/results.json left as it was")
+        return
     (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     print("\nWritten: bench/results.json")
 

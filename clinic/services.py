@@ -1,11 +1,12 @@
 """Sharing, the worklist's summaries and the access log."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from clinic.models import AccessLogEntry, ClinicianProfile, Share, normalise_share_code
-from diary import cycles, roles, services, timeutil
+from diary import backends, cycles, roles, services, timeutil
 from diary.models import HeadacheFreeDay, PatientProfile, PatientSummary, SideEffectReport, TreatmentSession
+from migraine_app import prepared
 
 # The worklist's order of need: the first of these a patient has decides their place.
 NEED_ORDER = ["urgent_side_effect", "not_adequately_responding", "medication_overuse_risk", "overdue", "diary_gap"]
@@ -13,6 +14,11 @@ NEED_ORDER = ["urgent_side_effect", "not_adequately_responding", "medication_ove
 
 def display_name(user):
     return user.get_full_name() or user.email or user.username
+
+
+def stored_name(user, model, field_name):
+    """display_name(), cut to fit the column it is kept in (first and last name are 150 each)."""
+    return display_name(user)[: model._meta.get_field(field_name).max_length]
 
 
 def clinician_profile(user):
@@ -40,10 +46,38 @@ def share_with(patient, code):
     return profile.user
 
 
-def log_access(clinician, patient, what):
-    return AccessLogEntry.objects.create(
-        clinician=clinician, clinician_name=display_name(clinician), patient=patient, what=what
+def shared_patient(clinician, patient_id):
+    """The patient, with role and profile, if they share their diary with this clinician; else None.
+
+    One prepared query: every view of a patient in the clinic asks it first.
+    """
+    connection = connections[router.db_for_read(Share)]
+    sql = (
+        f"SELECT {backends.user_select()} FROM {Share._meta.db_table} s "  # noqa: S608 - names are ours
+        f"JOIN {backends.user_table()} u ON u.id = s.patient_id {backends.profile_join()} "
+        "WHERE s.clinician_id = %s AND s.patient_id = %s"
     )
+    rows = prepared.fetch(connection, "app_shared_patient", sql, [*backends.ROLE_PARAMS, clinician.pk, patient_id])
+    return backends.user_from_row(connection, rows[0]) if rows else None
+
+
+def log_access(clinician, patient, what):
+    """One access-log row (as AccessLogEntry.objects.create would write it, in one prepared statement)."""
+    connection = connections[router.db_for_write(AccessLogEntry)]
+    table = AccessLogEntry._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (clinician_id, clinician_name, patient_id, what, at) "  # noqa: S608 - names are ours
+        "VALUES (%s, %s, %s, %s, %s) RETURNING id"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        clinician.pk,
+        stored_name(clinician, AccessLogEntry, "clinician_name"),
+        patient.pk,
+        AccessLogEntry.What(what).value,
+        now,
+    ]
+    return prepared.fetch(connection, "app_log_access", sql, params)[0][0]
 
 
 # ---------------------------------------------------------------- summaries
@@ -130,6 +164,9 @@ def _has_summary(patient):
 
 
 def patient_profile(patient):
+    loaded = getattr(patient, "_diary_profile", None)  # read with the patient (diary.backends)
+    if loaded is not None:
+        return loaded
     try:
         return patient.patient_profile
     except PatientProfile.DoesNotExist:  # a patient who shared before ever opening their diary

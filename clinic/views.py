@@ -17,6 +17,7 @@ from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from diary import csvio, cycles, presentation, roles, services
 from diary.forms import ClinicSessionForm, ReportedBaselineForm
+from diary.models import TreatmentSession
 from diary.progress_views import progress_context
 from migraine_app import caching
 
@@ -46,16 +47,11 @@ def shared_patient_required(view):
         # share all get the same 404.
         if not roles.is_clinician(request.user):
             raise Http404("No such patient")
-        shares = list(
-            Share.objects.select_related("patient", "patient__patient_profile")
-            .filter(clinician=request.user, patient_id=pk)
-            .order_by()[:1]
-        )
-        if not shares:
+        patient = clinic_services.shared_patient(request.user, pk)
+        if patient is None:
             raise Http404("No such patient")
-        share = shares[0]
-        request.patient = share.patient
-        request.profile = clinic_services.patient_profile(share.patient)
+        request.patient = patient
+        request.profile = clinic_services.patient_profile(patient)
         request.now = timezone.now()
         return view(request, *args, **kwargs)
 
@@ -188,7 +184,7 @@ def session_new(request):
         session = form.save(commit=False)
         session.recorded_by = request.user
         if not session.given_by:
-            session.given_by = clinic_services.display_name(request.user)
+            session.given_by = clinic_services.stored_name(request.user, TreatmentSession, "given_by")
         session.save()
         services.diary_changed(request.patient)
         messages.success(request, f"Treatment session of {session.date:%d %B %Y} recorded.")
@@ -226,7 +222,7 @@ def note_new(request):
         note = form.save(commit=False)
         note.patient = request.patient
         note.author = request.user
-        note.author_name = clinic_services.display_name(request.user)
+        note.author_name = clinic_services.stored_name(request.user, ClinicianNote, "author_name")
         note.save()
         services.diary_changed(request.patient)  # the patient's page shows the notes
         messages.success(request, "Note saved.")

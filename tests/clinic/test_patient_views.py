@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from clinic.models import AccessLogEntry, ClinicianNote
 from diary.models import PatientProfile, TreatmentSession
+from tests.conftest import NOW
 from tests.diary.factories import attack, session, side_effect
 
 DATA_VIEWS = [
@@ -57,6 +58,20 @@ def test_every_view_of_patient_data_writes_exactly_one_log_row(
     assert [(e.clinician, e.patient, e.what, e.clinician_name) for e in entries] == [
         (clinician, patient, what, "Chris Carter")
     ]
+
+
+def test_the_clinician_s_name_is_kept_however_long_it_is(client, patient, shared, clinician, frozen):
+    clinician.first_name, clinician.last_name = "A" * 150, "B" * 150  # the longest names Django allows
+    clinician.save()
+    client.force_login(clinician)
+    assert client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert entry.at == NOW
+    assert entry.clinician_name == "A" * 150
+    client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": "Seen today."})
+    assert ClinicianNote.objects.get().author_name == "A" * 150
+    client.post(reverse("clinic:session_new", args=[patient.pk]), {"date": "2026-10-14", "units": "155", "sites": "31"})
+    assert TreatmentSession.objects.get().given_by == ("A" * 150 + " " + "B" * 150)[:200]
 
 
 def test_forms_do_not_log_access(clinician_client, patient, shared):
