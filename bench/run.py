@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = 8001
 BASE = f"http://127.0.0.1:{PORT}"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/migraine_bench")
-DURATION = os.environ.get("BENCH_DURATION", "5s")
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+WARM_UP = "3s"
 CONNECTIONS = 16
 PATIENT_EMAIL = "demo-patient-001@example.com"
 CLINICIAN_EMAIL = "clinician@example.com"
@@ -148,8 +149,8 @@ def page_weight(path, cookie):
     return total, len(html), foreign
 
 
-def wrk(url, cookie=None, script="report.lua", extra_env=None):
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(ROOT / "bench" / script)]
+def wrk(url, cookie=None, script="report.lua", extra_env=None, duration=DURATION):
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", "-s", str(ROOT / "bench" / script)]
     if cookie and script == "report.lua":
         command += ["-H", f"Cookie: {cookie}"]
     command.append(url)
@@ -219,7 +220,7 @@ def main():
         for label, path, cookie, user in pages:
             queries = query_count(user, path)
             weight, html_bytes, foreign = page_weight(path, cookie)
-            wrk(BASE + path, cookie)  # warm-up
+            wrk(BASE + path, cookie, duration=WARM_UP)
             numbers = wrk(BASE + path, cookie)
             results.append(
                 {

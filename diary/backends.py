@@ -1,12 +1,14 @@
 """Django's ModelBackend, loading the signed-in user's role and patient profile with the user.
 
-Every page needs the user; most need their role (the navigation, the role checks) and a
-patient's profile (time zone, diary_version for the page cache). One query instead of three,
-and on a signed-in request none of its own: the session brings the user (migraine_app.sessions).
+Every page needs the user; most need their role (the navigation, the role checks), a patient's
+profile (time zone, diary_version for the page cache) or a clinician's worklist_version (the
+worklist's cache). One query instead of four, and on a signed-in request none of its own: the
+session brings the user (migraine_app.sessions).
 """
 
 from functools import cache
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
@@ -37,7 +39,7 @@ def user_select():
     """The columns that user_from_row() reads: the user's, the profile's and the two roles."""
     user_fields, profile_fields = _fields()
     columns = [f"u.{f.column}" for f in user_fields] + [f"p.{f.column}" for f in profile_fields]
-    return ", ".join([*columns, _IN_GROUP, _IN_GROUP])
+    return ", ".join([*columns, "c.worklist_version", _IN_GROUP, _IN_GROUP])
 
 
 def user_table():
@@ -45,8 +47,12 @@ def user_table():
 
 
 def profile_join():
-    """Joins the patient profile (p) to the user (u)."""
-    return f"LEFT JOIN {PatientProfile._meta.db_table} p ON p.user_id = u.id"
+    """Joins the patient profile (p) and the clinician profile (c) to the user (u)."""
+    clinician_profiles = apps.get_model("clinic", "ClinicianProfile")._meta.db_table  # clinic builds on diary
+    return (
+        f"LEFT JOIN {PatientProfile._meta.db_table} p ON p.user_id = u.id "
+        f"LEFT JOIN {clinician_profiles} c ON c.user_id = u.id"
+    )
 
 
 @cache
@@ -73,7 +79,7 @@ def user_from_row(connection, values):
     split = len(user_fields)
     end = split + len(profile_fields)
     user = get_user_model().from_db(connection.alias, [f.attname for f in user_fields], values[:split])
-    in_clinicians, in_editors = values[end], values[end + 1]
+    user._worklist_version, in_clinicians, in_editors = values[end : end + 3]
     user._role_group_names = {
         name for name, member in ((roles.CLINICIANS, in_clinicians), (roles.EDITORS, in_editors)) if member
     }

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from diary import cycles, roles, timeutil
+from diary import cycles, roles, signals, timeutil
 from diary.models import (
     FEATURE_NAMES,
     MAX_DURATION_MINUTES,
@@ -30,6 +30,7 @@ def diary_changed(patient):
     """The diary changed: cached pages (keyed by diary_version) and the worklist's summary are stale."""
     PatientProfile.objects.filter(user=patient).update(diary_version=F("diary_version") + 1)
     PatientSummary.objects.filter(patient=patient).delete()
+    signals.diary_changed.send(sender=PatientProfile, patient=patient)
 
 
 def patient_profile_or_none(user):

@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max
 from django.http import HttpResponse
 
@@ -122,40 +121,25 @@ def clinic_patient_page(view, before=None):
     return wrapper
 
 
-SHARES_STATE_SQL = """
-SELECT count(s.id), max(s.id), coalesce(sum(p.diary_version), 0)
-FROM clinic_share s LEFT JOIN diary_patientprofile p ON p.user_id = s.patient_id
-WHERE s.clinician_id = %s
-"""
-
-
-def _shares_state(clinician_id):
-    """How many patients share, the newest share and the sum of their diary versions: one query.
-
-    Versions only go up and a new share has a larger id, so any change moves one of the three.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(SHARES_STATE_SQL, [clinician_id])
-        return cursor.fetchone()
-
-
 def worklist_page(view):
-    """The clinician's worklist: keyed by their shares, their patients' diary versions and the time.
+    """The clinician's worklist: keyed by their worklist_version and the time.
 
-    Flags such as session_due change with each patient's date alone, so the key also holds the
-    quarter hour: a date-driven change shows within 15 minutes, a diary change at once.
+    The version (read with the user, diary.backends) goes up with every change the worklist
+    shows (clinic.signals). Flags such as session_due change with each patient's date alone, so
+    the key also holds the quarter hour: a date-driven change shows within 15 minutes, a diary
+    change at once.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
+        version = getattr(request.user, "_worklist_version", None)
+        if not _cacheable_request(request) or version is None:  # None: no clinician profile yet
             return view(request, *args, **kwargs)
-        state = _shares_state(request.user.pk)
         quarter = int(request.now.timestamp() // 900)
         key = _key(
             "worklist",
             request.user.pk,
-            *state,
+            version,
             quarter,
             request.get_full_path(),
             _csrf(request),

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from clinic.models import AccessLogEntry
 from education.models import Section
+from tests.conftest import PASSWORD
 from tests.diary.factories import session
 
 
@@ -71,3 +72,69 @@ def test_saving_the_profile_never_writes_back_an_old_diary_version(patient):
     profile = PatientProfile.objects.get(user=patient)
     assert (profile.time_zone, str(profile.reported_baseline)) == ("Europe/Paris", "12.0")
     assert profile.diary_version == 41
+
+
+# The worklist is cached by the clinician's worklist_version, raised after each change commits.
+
+
+@pytest.fixture
+def worklist(client, clinician, patient, frozen, django_capture_on_commit_callbacks):
+    from clinic.models import Share
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Share.objects.create(patient=patient, clinician=clinician)
+    client.force_login(clinician)
+
+    def view():
+        return fresh_get(client, reverse("clinic:worklist")).text
+
+    return view
+
+
+def test_a_shared_diary_change_shows_at_once_on_the_worklist(worklist, patient, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    treatment = session(patient, "2026-10-01")
+    assert "flag-urgent_side_effect" not in worklist()
+    assert "flag-urgent_side_effect" not in worklist()  # now from the page cache (the CSRF cookie is set)
+    phone = Client()
+    phone.force_login(patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(
+            reverse("diary:session_side_effects", args=[treatment.pk]),
+            {"effect": "swallowing_speaking_breathing", "started_on": "2026-10-14", "severity": "3"},
+        )
+    assert response.status_code == 302
+    assert "flag-urgent_side_effect" in worklist()
+
+
+def test_a_new_share_an_ended_share_and_a_new_name_show_at_once_on_the_worklist(
+    worklist, clinician, patient, other_patient, django_capture_on_commit_callbacks
+):
+    from clinic.models import Share
+
+    assert "Alice Ashworth" in worklist() and "Bob Barnes" not in worklist()
+    with django_capture_on_commit_callbacks(execute=True):
+        Share.objects.create(patient=other_patient, clinician=clinician)
+    assert "Bob Barnes" in worklist()
+    with django_capture_on_commit_callbacks(execute=True):
+        patient.first_name = "Alicia"
+        patient.save()
+    assert "Alicia Ashworth" in worklist()
+    with django_capture_on_commit_callbacks(execute=True):
+        Share.objects.filter(patient=patient).delete()
+    assert "Ashworth" not in worklist()
+
+
+def test_signing_in_does_not_make_the_clinicians_worklists_stale(
+    worklist, clinician, patient, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from clinic.models import ClinicianProfile
+
+    before = ClinicianProfile.objects.get(user=clinician).worklist_version
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in = Client().post(reverse("login"), {"username": "alice@example.com", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert ClinicianProfile.objects.get(user=clinician).worklist_version == before

@@ -178,16 +178,15 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
             for d in days("2026-09-01", 5)
         ]
     )
-    # First view, summaries to make: 1 session with its user and role (migraine_app.sessions), 2 the
-    # shares' state for the page cache's key, 3 shares with patients, profiles and summaries,
-    # 4 attacks with medicines, 5 marks, 6 sessions, 7 side effects, 8 the summaries' upsert,
-    # 9 share code
-    with django_assert_num_queries(9):
+    # First view, summaries to make: 1 session with its user, role and worklist version
+    # (migraine_app.sessions), 2 shares with patients, profiles and summaries, 3 attacks with
+    # medicines, 4 marks, 5 sessions, 6 side effects, 7 the summaries' upsert, 8 share code
+    with django_assert_num_queries(8):
         assert clinician_client.get(WORKLIST).status_code == 200
     # Again, now with the browser's CSRF cookie (part of the cache key), the summaries are fresh:
-    # 1 session with user and role, 2 shares' state, 3 shares with summaries, 4 share code
-    with django_assert_num_queries(4):
+    # 1 session with user, role and worklist version, 2 shares with summaries, 3 share code
+    with django_assert_num_queries(3):
         assert clinician_client.get(WORKLIST).status_code == 200
-    # The same page once more comes from the page cache: 1 session with user and role, 2 shares' state
-    with django_assert_num_queries(2):
+    # The same page once more comes from the page cache: the session with user and worklist version
+    with django_assert_num_queries(1):
         assert clinician_client.get(WORKLIST).status_code == 200

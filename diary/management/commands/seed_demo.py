@@ -9,7 +9,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from clinic.models import Share
 from diary import demo
@@ -69,6 +69,9 @@ class Command(BaseCommand):
             attacks += demo.seed_diary(user, demo.STORIES[(index - 1) % len(demo.STORIES)], years, rng)
             made.append(user)
         self.after_patients(made)
+        if attacks and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
         self.stdout.write(
             f"Demo accounts ready ({len(DEMO_ACCOUNTS) + len(made)}); {attacks} attacks added "
             f"in {time.monotonic() - started:.1f} s."
