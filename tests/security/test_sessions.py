@@ -60,6 +60,19 @@ def test_the_user_read_with_a_session_is_given_once_and_only_for_that_user(patie
     assert store.take_loaded_user(patient.pk) is None  # given once
 
 
+def test_clearsessions_removes_expired_sign_ins_only(patient, other_patient):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    signed_in(patient)
+    signed_in(other_patient)
+    UserSession.objects.filter(user=patient).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    call_command("clearsessions")
+    assert list(UserSession.objects.values_list("user", flat=True)) == [other_patient.pk]
+
+
 def test_a_session_that_is_not_signed_in_has_no_user(db):
     store = SessionStore()
     store["cart"] = "anything"
