@@ -304,3 +304,18 @@ def test_progress_never_counts_another_patient_s_diary(patient_client, patient, 
     data = patient_client.get(JSON).json()
     assert data["periods"][1]["headache_days"] == 0
     assert data["periods"][0]["days_recorded"] == 0
+
+
+def test_the_week_by_week_table_marks_weeks_not_fully_recorded(patient_client, patient):
+    session(patient, "2026-09-01")
+    attack(patient, "2026-09-01")
+    attack(patient, "2026-09-03")
+    headache_free(patient, "2026-09-02", "2026-09-04", "2026-09-05", "2026-09-06", "2026-09-07")  # week 1: all 7
+    attack(patient, "2026-09-08")
+    headache_free(patient, "2026-09-09", "2026-09-10")  # week 2: 3 of 7
+    page = patient_client.get(PROGRESS).text
+    assert '<td class="week-cell week-2">2</td>' in page
+    assert (
+        '<td class="week-cell week-1 partial" title="Week 2: 1 headache days, 3 of 7 days recorded">1'
+        '<span class="visually-hidden"> (3 of 7 days recorded)</span><span aria-hidden="true">*</span></td>'
+    ) in page
