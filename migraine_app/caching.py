@@ -97,10 +97,10 @@ def clinic_patient_page(view, before=None):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if before is not None:  # on every request, cached or not (a page with a message is not)
+            before(request)
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        if before is not None:
-            before(request)
         profile = request.profile
         from diary import timeutil
 

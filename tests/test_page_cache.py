@@ -138,3 +138,13 @@ def test_signing_in_does_not_make_the_clinicians_worklists_stale(
         signed_in = Client().post(reverse("login"), {"username": "alice@example.com", "password": PASSWORD})
     assert signed_in.status_code == 302
     assert ClinicianProfile.objects.get(user=clinician).worklist_version == before
+
+
+def test_a_clinic_page_shown_with_a_message_is_logged_too(client, clinician, patient, frozen):
+    from clinic.models import Share
+
+    Share.objects.create(patient=patient, clinician=clinician)
+    client.force_login(clinician)
+    saved = client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": "Seen today."}, follow=True)
+    assert "Note saved." in saved.text  # the page came with its one-time message: not from the cache
+    assert AccessLogEntry.objects.filter(patient=patient, clinician=clinician).count() == 1
