@@ -13,10 +13,11 @@ setup = function(thread)
 end
 
 local counter = 0
+local offset = tonumber(os.getenv("BENCH_ROUND") or "0") * 6000  -- each round its own slots
 not_saved = 0
 
 request = function()
-  local n = counter * 2 + id  -- two wrk threads: even and odd slots
+  local n = offset + counter * 2 + id  -- two wrk threads: even and odd slots
   counter = counter + 1
   local days_ago = 1 + n % 900
   local minutes = 6 * 60 + math.floor(n / 900) * 40  -- 30-minute headaches, 40 minutes apart

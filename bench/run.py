@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = 8001
 BASE = f"http://127.0.0.1:{PORT}"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/migraine_bench")
-DURATION = os.environ.get("BENCH_DURATION", "10s")
+DURATION = os.environ.get("BENCH_DURATION", "5s")  # per round
+ROUNDS = 3
 WARM_UP = "3s"
 CONNECTIONS = 16
 PATIENT_EMAIL = "demo-patient-001@example.com"
@@ -186,18 +188,24 @@ def bench_poster():
     return session_cookie(POSTER_EMAIL)[0]
 
 
-def measure(label, path, floors, **wrk_args):
-    """The page, then the floor again: each page is compared with the floor measured either side of it."""
-    numbers = wrk(BASE + path, **wrk_args)
-    floors.append(wrk(BASE + FLOOR_PATH))
-    floor_rps = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
-    return {
-        "page": label,
-        "path": path,
-        **numbers,
-        "floor_rps": floor_rps,
-        "ratio_to_floor": numbers["rps"] / floor_rps,
-    }
+def measure(label, path, floors, extra_env=None, **wrk_args):
+    """ROUNDS times: the page, then the floor again. Each round compares the page with the floor
+    measured just before and just after it; the page's numbers are the medians over the rounds,
+    so one slow stretch of the machine moves none of them."""
+    rounds = []
+    for index in range(ROUNDS):
+        env = {**(extra_env or {}), "BENCH_ROUND": str(index)}
+        numbers = wrk(BASE + path, extra_env=env, **wrk_args)
+        floors.append(wrk(BASE + FLOOR_PATH))
+        numbers["ratio_to_floor"] = numbers["rps"] / ((floors[-2]["rps"] + floors[-1]["rps"]) / 2)
+        rounds.append(numbers)
+    row = {"page": label, "path": path}
+    for key in ("rps", "p50_us", "p99_us", "ratio_to_floor"):
+        row[key] = statistics.median(run[key] for run in rounds)
+    for key in ("requests", "errors", "non_2xx_3xx", "not_saved"):
+        row[key] = sum(run.get(key, 0) for run in rounds)
+    row["rounds"] = rounds
+    return row
 
 
 def main():
@@ -287,17 +295,18 @@ def main():
         "bytes": floor_weight[0],
         "html_bytes": floor_weight[1],
         "other_hosts": floor_weight[2],
-        # The median of the floor runs between the pages; each page's ratio uses its neighbours.
-        **sorted(floors, key=lambda run: run["rps"])[len(floors) // 2],
+        # Medians over all floor runs; each page's ratios use the runs just before and after it.
+        **{key: statistics.median(run[key] for run in floors) for key in ("rps", "p50_us", "p99_us")},
+        "errors": sum(run["errors"] for run in floors),
         "ratio_to_floor": 1.0,
-        "runs_rps": [run["rps"] for run in floors],
+        "rounds": floors,
     }
     results.insert(0, floor)
     print(
         f"\n{'page':<32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'x floor':>8} {'queries':>7} {'KB':>6} {'errors':>6}"
     )
     print("(queries: when the page is rendered / when it comes from the page cache;")
-    print(" x floor: against the floor measured just before and just after the page)")
+    print(" each page: medians of 3 rounds, each against the floor measured just before and after it)")
     for row in results:
         kb = f"{row['bytes'] / 1024:.0f}" if row["bytes"] else "-"
         queries = "/".join(str(q) for q in row["queries"]) if row["queries"] is not None else "-"
@@ -312,6 +321,7 @@ def main():
             "workers": 2,
             "connections": CONNECTIONS,
             "duration": DURATION,
+            "rounds": ROUNDS,
             "patients": shared,
             "years": 3,
             "database": "PostgreSQL (local)",
