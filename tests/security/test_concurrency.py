@@ -41,6 +41,15 @@ def at_once(count, request):
     return results
 
 
+def one_saved_the_other_saved_or_told(responses, message):
+    """A double tap: the first saves (a redirect); the second either finds the row at the
+    database's unique constraint (also a redirect) or, if it is checked after the first has
+    committed, is shown the form with `message`. Which one depends on timing; neither is a 500."""
+    assert any(response.status_code == 302 for response in responses)
+    for response in responses:
+        assert response.status_code == 302 or (response.status_code == 200 and message in response.text)
+
+
 @pytest.fixture
 def signed_in_clients():
     user = make_user("racer@example.com")
@@ -92,14 +101,14 @@ def test_a_double_tap_on_save_headache_leaves_one_attack(signed_in_clients):
         "duration_choice": "60",
         "severity": "2",
     }
-    statuses = at_once(2, lambda i: clients[i].post("/diary/headaches/new/", data).status_code)
-    assert statuses == [302, 302]
+    responses = at_once(2, lambda i: clients[i].post("/diary/headaches/new/", data))
+    one_saved_the_other_saved_or_told(responses, "You have already logged this headache.")
     assert Attack.objects.filter(patient=user).count() == 1
 
 
 def test_a_double_tap_on_save_session_leaves_one_session(signed_in_clients):
     user, clients = signed_in_clients
     data = {"date": "2026-09-01", "units": "155", "sites": "31"}
-    statuses = at_once(2, lambda i: clients[i].post("/diary/sessions/new/", data).status_code)
-    assert statuses == [302, 302]
+    responses = at_once(2, lambda i: clients[i].post("/diary/sessions/new/", data))
+    one_saved_the_other_saved_or_told(responses, "You already have a treatment session on this date.")
     assert TreatmentSession.objects.filter(patient=user).count() == 1
