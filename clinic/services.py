@@ -51,14 +51,11 @@ def shared_patient(clinician, patient_id):
 
     One prepared query: every view of a patient in the clinic asks it first.
     """
-    connection = connections[router.db_for_read(Share)]
-    sql = (
-        f"SELECT {backends.user_select()} FROM {Share._meta.db_table} s "  # noqa: S608 - names are ours
-        f"JOIN {backends.user_table()} u ON u.id = s.patient_id {backends.profile_join()} "
-        "WHERE s.clinician_id = %s AND s.patient_id = %s"
+    from_where = (
+        f"{Share._meta.db_table} s JOIN {backends.user_table()} u ON u.id = s.patient_id "
+        f"{backends.profile_joins()} WHERE s.clinician_id = %s AND s.patient_id = %s"
     )
-    rows = prepared.fetch(connection, "app_shared_patient", sql, [*backends.ROLE_PARAMS, clinician.pk, patient_id])
-    return backends.user_from_row(connection, rows[0]) if rows else None
+    return backends.fetch_user("app_shared_patient", from_where, [clinician.pk, patient_id], model=Share)
 
 
 def log_access(clinician, patient, what):

@@ -46,7 +46,7 @@ def user_table():
     return get_user_model()._meta.db_table
 
 
-def profile_join():
+def profile_joins():
     """Joins the patient profile (p) and the clinician profile (c) to the user (u)."""
     clinician_profiles = apps.get_model("clinic", "ClinicianProfile")._meta.db_table  # clinic builds on diary
     return (
@@ -89,6 +89,17 @@ def user_from_row(connection, values):
     return user
 
 
+def fetch_user(name, from_where, params, model=None):
+    """The one user that `SELECT user_select() FROM <from_where>` finds, or None: one prepared query.
+
+    `from_where` names the user table u (its joins follow it); `params` fill its placeholders.
+    """
+    connection = connections[router.db_for_read(model or get_user_model())]
+    sql = f"SELECT {user_select()} FROM {from_where}"  # noqa: S608 - names are ours
+    rows = prepared.fetch(connection, name, sql, [*ROLE_PARAMS, *params])
+    return user_from_row(connection, rows[0]) if rows else None
+
+
 class DiaryModelBackend(ModelBackend):
     def get_user(self, user_id):
         try:
@@ -97,10 +108,7 @@ class DiaryModelBackend(ModelBackend):
             return None
         user = sessions.loaded_user(user_id)
         if user is None:
-            connection = connections[router.db_for_read(get_user_model())]
-            sql = f"SELECT {user_select()} FROM {user_table()} u {profile_join()} WHERE u.id = %s"  # noqa: S608
-            rows = prepared.fetch(connection, "app_user", sql, [*ROLE_PARAMS, user_id])
-            user = user_from_row(connection, rows[0]) if rows else None
+            user = fetch_user("app_user", f"{user_table()} u {profile_joins()} WHERE u.id = %s", [user_id])
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

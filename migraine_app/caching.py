@@ -63,8 +63,12 @@ def public_page(view):
     return wrapper
 
 
-def _csrf(request):
-    return request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+def _signed_in_key(request, kind, *versions):
+    """The key of a signed-in user's page: its versions, the quarter hour, the address and the
+    browser's CSRF cookie (the page's forms carry a token made from it)."""
+    quarter = int(request.now.timestamp() // 900)
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return _key(kind, request.user.pk, *versions, quarter, request.get_full_path(), csrf)
 
 
 def patient_page(view):
@@ -74,19 +78,8 @@ def patient_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        profile = request.profile
-        # The quarter hour: a headache still going grows with the clock, not only with the diary.
-        quarter = int(request.now.timestamp() // 900)
-        key = _key(
-            "patient",
-            view.__name__,
-            request.user.pk,
-            profile.diary_version,
-            request.today,
-            quarter,
-            request.get_full_path(),
-            _csrf(request),
-        )
+        # The key's quarter hour: a headache still going grows with the clock, not only with the diary.
+        key = _signed_in_key(request, "patient", view.__name__, request.profile.diary_version, request.today)
         return _serve(key, request, lambda: view(request, *args, **kwargs))
 
     return wrapper
@@ -101,20 +94,12 @@ def clinic_patient_page(view, before=None):
             before(request)
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        profile = request.profile
         from diary import timeutil
 
-        quarter = int(request.now.timestamp() // 900)
-        key = _key(
-            "clinic-patient",
-            view.__name__,
-            request.user.pk,
-            request.patient.pk,
-            profile.diary_version,
-            timeutil.today(profile.tz, request.now),
-            quarter,
-            request.get_full_path(),
-            _csrf(request),
+        profile = request.profile
+        patient_today = timeutil.today(profile.tz, request.now)
+        key = _signed_in_key(
+            request, "clinic-patient", view.__name__, request.patient.pk, profile.diary_version, patient_today
         )
         return _serve(key, request, lambda: view(request, *args, **kwargs))
 
@@ -135,15 +120,7 @@ def worklist_page(view):
         version = getattr(request.user, "_worklist_version", None)
         if not _cacheable_request(request) or version is None:  # None: no clinician profile yet
             return view(request, *args, **kwargs)
-        quarter = int(request.now.timestamp() // 900)
-        key = _key(
-            "worklist",
-            request.user.pk,
-            version,
-            quarter,
-            request.get_full_path(),
-            _csrf(request),
-        )
+        key = _signed_in_key(request, "worklist", version)
         return _serve(key, request, lambda: view(request, *args, **kwargs))
 
     return wrapper

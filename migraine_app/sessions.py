@@ -48,7 +48,7 @@ class SessionStore(db.SessionStore):
         sql = (
             f"SELECT s.session_data, {backends.user_select()} "  # noqa: S608 - names are ours
             f"FROM {model._meta.db_table} s LEFT JOIN {backends.user_table()} u ON u.id = s.user_id "
-            f"{backends.profile_join()} "
+            f"{backends.profile_joins()} "
             "WHERE s.session_key = %s AND s.expire_date > %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())

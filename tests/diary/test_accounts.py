@@ -79,6 +79,21 @@ def test_password_reset_sends_an_email_without_health_data(client, patient):
     assert "headache" not in mail.outbox[0].body.lower()
 
 
+def test_a_reset_link_sets_a_new_password_once_then_says_it_has_expired(client, patient):
+    import re
+
+    client.post(reverse("password_reset"), {"email": "alice@example.com"})
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Ask for a new one" not in form_page.text
+    new = {"new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9"}
+    assert client.post(form_page.redirect_chain[-1][0], new).status_code == 302
+    signed_in = client.post(reverse("login"), {"username": "alice@example.com", "password": "a-new-long-passphrase-9"})
+    assert signed_in.status_code == 302
+    client.post(reverse("logout"))
+    assert "This link has expired or was already used." in client.get(link, follow=True).text
+
+
 def test_password_change(client, patient):
     client.force_login(patient)
     response = client.post(
