@@ -90,6 +90,12 @@ class PatientProfile(models.Model):
     email_reminders = models.BooleanField(
         default=False, help_text="Email me when I have not recorded yesterday, and when a session is due."
     )
+    phone = models.CharField(
+        "phone number (optional)",
+        max_length=30,
+        blank=True,
+        help_text="Only your clinicians see it, so they can call you about an urgent side effect.",
+    )
     # Goes up by one whenever anything in the diary changes: cached pages carry it in their key.
     diary_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -358,6 +364,24 @@ class MidasAnswer(models.Model):
     @property
     def score(self):
         return sum(getattr(self, name) for name in self.SCORED)
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", "Same as my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dim (dark)"
+
+
+class DisplayPreference(models.Model):
+    """How pages look for one account (any role): read at sign-in and when changed, kept in the session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="display_preference"
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+
+    def __str__(self):
+        return f"Display preference {self.pk}"
 
 
 class PatientSummary(models.Model):
