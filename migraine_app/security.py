@@ -3,6 +3,7 @@
 import time
 from urllib.parse import quote
 
+from axes import utils as axes_utils
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -31,10 +32,22 @@ def is_privileged(user):
     return user.is_authenticated and (user.is_staff or user.is_superuser or roles.is_clinician(user))
 
 
+def forget_own_failures(request, user):
+    """After a sign-in, clear the failed attempts recorded against this account from this address only.
+
+    Failures against other accounts from the same address, and against this account from other
+    addresses, still count towards their lockouts.
+    """
+    ip_address = getattr(request, "axes_ip_address", None)
+    if ip_address:
+        axes_utils.reset(ip=ip_address, username=user.get_username())
+
+
 def on_login(sender, request, user, **kwargs):
     """Connected to user_logged_in: set the session's idle limit for the user's role."""
     if request is None or not hasattr(request, "session"):
         return
+    forget_own_failures(request, user)
     if is_privileged(user):
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     request.session["_last_touch"] = int(time.time())

@@ -123,7 +123,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# Not axes' own reset: it deletes every record matching any lockout parameter, so a sign-in to
+# one's own account would clear the failures against other accounts from the same address
+# (unlimited guessing, issue #13). migraine_app.security.on_login clears only the records of the
+# account that signed in, from the address it signed in from.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "migraine_app.security.lockout_response"
 AXES_CLIENT_STR_CALLABLE = "migraine_app.security.anonymous_client_str"  # no email or address in logs
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not stored

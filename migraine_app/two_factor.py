@@ -43,6 +43,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
+            request.session.cycle_key()  # a session key planted before this step is no longer verified
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("token", "That code did not work. Check the time on your phone and try the newest code.")
@@ -68,6 +69,7 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _new_recovery_codes(request.user)
+            request.session.cycle_key()
             otp_login(request, device)
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
         form.add_error("token", "That code did not work. Check the time on your phone and try the newest code.")

@@ -1,8 +1,9 @@
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -57,6 +58,31 @@ def test_four_failures_do_not_lock(client, patient):
     assert sign_in(client, "alice@example.com", PASSWORD).status_code == 302
 
 
+def test_signing_in_to_ones_own_account_does_not_clear_the_failures_against_another(client, patient, other_patient):
+    """Issue #13: 4 wrong guesses at alice, 1 sign-in as bob from the same address, repeated."""
+    for _ in range(4):
+        sign_in(client, "alice@example.com", ip="10.7.7.7")
+    assert sign_in(client, "bob@example.com", PASSWORD, ip="10.7.7.7").status_code == 302
+    client.logout()
+    assert (
+        sum(AccessAttempt.objects.filter(username="alice@example.com").values_list("failures_since_start", flat=True))
+        == 4
+    )
+    sign_in(client, "alice@example.com", ip="10.7.7.7")  # the fifth guess
+    # alice's account is paused wherever the right password comes from, and so is the address.
+    assert sign_in(client, "alice@example.com", PASSWORD, ip="10.8.8.8").status_code == 429
+    assert sign_in(client, "bob@example.com", PASSWORD, ip="10.7.7.7").status_code == 429
+
+
+def test_a_sign_in_clears_that_accounts_own_failures_from_that_address(client, patient, other_patient):
+    for _ in range(3):
+        sign_in(client, "alice@example.com", ip="10.7.7.7")
+    sign_in(client, "bob@example.com", ip="10.7.7.7")
+    assert sign_in(client, "alice@example.com", PASSWORD, ip="10.7.7.7").status_code == 302
+    left = AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")
+    assert list(left) == [("bob@example.com", "10.7.7.7", 1)]
+
+
 def test_the_lock_lifts_after_the_cool_off(client, patient, time_machine):
     time_machine.move_to(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False)
     for _ in range(5):
@@ -90,8 +116,6 @@ def test_an_idle_session_ends_and_an_active_one_goes_on(client, patient, time_ma
 
 
 def test_changing_the_password_signs_out_other_sessions(client, patient):
-    from django.test import Client
-
     other = Client()
     other.force_login(patient)
     assert other.get("/diary/").status_code == 200
@@ -142,6 +166,35 @@ def test_each_sign_in_asks_for_a_code(client, clinician):
     assert "Confirm it is you" in client.get("/accounts/2fa/").text
     response = client.post("/accounts/2fa/", {"token": current_code(device), "next": "/clinic/"})
     assert response["Location"] == "/clinic/"
+    assert client.get("/clinic/").status_code == 200
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_a_session_key_planted_before_the_code_is_not_verified_by_it(client, clinician):
+    """Issue #13: sign in with the password, keep the cookie; the real clinician's code must not verify it."""
+    device = TOTPDevice.objects.create(user=clinician, name="app", confirmed=True)
+    sign_in(client, clinician.username, PASSWORD)
+    planted = client.cookies[settings.SESSION_COOKIE_NAME].value
+    victim = Client()
+    victim.cookies[settings.SESSION_COOKIE_NAME] = planted
+    response = victim.post("/accounts/2fa/", {"token": current_code(device), "next": "/clinic/"})
+    assert response["Location"] == "/clinic/"
+    assert victim.cookies[settings.SESSION_COOKIE_NAME].value != planted
+    assert victim.get("/clinic/").status_code == 200
+    # The attacker's copy of the old key is no longer signed in at all.
+    assert client.get("/clinic/")["Location"].startswith("/accounts/login/")
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_setting_up_two_factor_gives_a_new_session_key(client, clinician, time_machine):
+    time_machine.move_to(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False)
+    sign_in(client, clinician.username, PASSWORD)
+    client.get("/accounts/2fa/setup/")
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    device = TOTPDevice.objects.get(user=clinician, confirmed=False)
+    done = client.post("/accounts/2fa/setup/", {"token": current_code(device), "next": "/clinic/"})
+    assert "Your recovery codes" in done.text
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
     assert client.get("/clinic/").status_code == 200
 
 
