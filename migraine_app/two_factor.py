@@ -5,15 +5,49 @@ import base64
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
+ENROLMENT_SESSION_KEY = "_2fa_enrolment_for"
+
+
+class EnrolmentTokenGenerator(PasswordResetTokenGenerator):
+    """A one-time link for adding the first authenticator app, sent to the account's email.
+
+    Like a password-reset token (valid for PASSWORD_RESET_TIMEOUT), and spent once the account has
+    a confirmed device or a new password: a stolen password alone can no longer enrol a device.
+    """
+
+    key_salt = "migraine_app.two_factor.EnrolmentTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).count()
+        return f"{user.pk}{user.password}{timestamp}{enrolled}"
+
+
+enrolment_tokens = EnrolmentTokenGenerator()
+
+
+def enrolment_link(user):
+    """The absolute set-up link for `user`, built from SITE_URL (never from the request's host)."""
+    path = reverse(
+        "two_factor_enrol",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": enrolment_tokens.make_token(user)},
+    )
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class TokenForm(forms.Form):
@@ -60,6 +94,9 @@ def setup(request):
     """Add an authenticator app. Only while the user has none, so a stolen password cannot add one."""
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("two_factor")
+    if request.session.get(ENROLMENT_SESSION_KEY) != request.user.pk:
+        context = {"next": _next(request), "sent": request.GET.get("sent") == "1"}
+        return render(request, "registration/two_factor_enrol.html", context)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
@@ -69,6 +106,7 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _new_recovery_codes(request.user)
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             request.session.cycle_key()
             otp_login(request, device)
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
@@ -80,6 +118,31 @@ def setup(request):
         "next": _next(request),
     }
     return render(request, "registration/two_factor_setup.html", context)
+
+
+@login_required
+@require_POST
+def send_enrolment_link(request):
+    """Email the signed-in user a one-time link to add their first authenticator app."""
+    user = request.user
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists() and user.email:
+        body = render_to_string("registration/two_factor_enrol_email.txt", {"link": enrolment_link(user)})
+        send_mail("Set up two-factor sign-in", body, None, [user.email])
+    return redirect(f"{reverse('two_factor_setup')}?sent=1&next={_next(request)}")
+
+
+@login_required
+def enrol(request, uidb64, token):
+    """The emailed link: lets this signed-in browser add the account's first device."""
+    try:
+        user_pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        user_pk = None
+    if user_pk != request.user.pk or not enrolment_tokens.check_token(request.user, token):
+        # 200, as Django's password-reset view does: a 4xx would write the path, token and all, to the log.
+        return render(request, "registration/two_factor_enrol_invalid.html")
+    request.session[ENROLMENT_SESSION_KEY] = request.user.pk
+    return redirect("two_factor_setup")
 
 
 def _new_recovery_codes(user):

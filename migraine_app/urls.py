@@ -27,6 +27,8 @@ urlpatterns = [
     path("accounts/profile/medicines/<int:pk>/delete/", account_views.medicine_delete, name="medicine_delete"),
     path("accounts/2fa/", two_factor.verify, name="two_factor"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/2fa/setup/email/", two_factor.send_enrolment_link, name="two_factor_send_link"),
+    path("accounts/2fa/enrol/<uidb64>/<token>/", two_factor.enrol, name="two_factor_enrol"),
     path("accounts/data/", account_views.data_download, name="data_download"),
     path("accounts/delete/", account_views.delete_account, name="delete_account"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -84,6 +84,8 @@ TABLE = {
     "medicine_delete": ("post", A_OBJECT_POST),
     "two_factor": ("get", "L R R 200 R R R"),  # the clinician has recovery codes: asked for a code
     "two_factor_setup": ("get", SIGNED_IN),
+    "two_factor_send_link": ("post", "L R R R R R R"),
+    "two_factor_enrol": ("get", SIGNED_IN),  # a link for another account: "This link does not work"
     "data_download": ("get", OWN_DIARY),
     "delete_account": ("get", OWN_DIARY),
     "logout": ("post", "R R R R R R R"),
@@ -227,6 +229,7 @@ PARAMS = {
         ]
     },
     "password_reset_confirm": lambda o, u: {"uidb64": "MQ", "token": "set-password"},
+    "two_factor_enrol": lambda o, u: {"uidb64": "MQ", "token": "not-a-token"},
     "admin:view_on_site": lambda o, u: {
         "content_type_id": ContentType.objects.get_for_model(Section).pk,
         "object_id": o["section"].pk,

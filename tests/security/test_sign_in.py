@@ -1,15 +1,20 @@
 import datetime as dt
+import io
+import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD
+from migraine_app.two_factor import enrolment_link
+from tests.conftest import PASSWORD, make_user
 
 LOGIN = reverse("login")
 
@@ -139,6 +144,18 @@ def current_code(device):
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def follow_enrolment_link(client):
+    """Ask for the set-up link by email and open it: the set-up page then shows the QR code."""
+    mail.outbox.clear()
+    sent = client.post("/accounts/2fa/setup/email/", {"next": "/clinic/"})
+    assert sent["Location"].startswith("/accounts/2fa/setup/?sent=1")
+    assert "Check your email" in client.get(sent["Location"]).text
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/]+(/accounts/2fa/enrol/\S+/)", message.body).group(1)
+    assert client.get(link)["Location"] == "/accounts/2fa/setup/"
+    return link
+
+
 @override_settings(REQUIRE_2FA=True)
 def test_a_clinician_must_set_up_two_factor_sign_in_first(client, clinician, time_machine):
     time_machine.move_to(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False)
@@ -148,6 +165,9 @@ def test_a_clinician_must_set_up_two_factor_sign_in_first(client, clinician, tim
     assert response["Location"].startswith("/accounts/2fa/?next=/clinic/")
     setup = client.get("/accounts/2fa/?next=/clinic/", follow=True)
     assert "Set up two-factor sign-in" in setup.text
+    assert "Email me a set-up link" in setup.text
+    follow_enrolment_link(client)
+    assert "scanning this code" in client.get("/accounts/2fa/setup/?next=/clinic/").text
     device = TOTPDevice.objects.get(user=clinician, confirmed=False)
     wrong = client.post("/accounts/2fa/setup/", {"token": "000000", "next": "/clinic/"})
     assert "That code did not work" in wrong.text
@@ -185,10 +205,60 @@ def test_a_session_key_planted_before_the_code_is_not_verified_by_it(client, cli
     assert client.get("/clinic/")["Location"].startswith("/accounts/login/")
 
 
+@override_settings(REQUIRE_2FA=True, SITE_URL="https://diary.example.org")
+def test_the_password_alone_cannot_add_the_first_device(client, clinician):
+    """Issue #13 item 7: without the emailed one-time link the set-up page shows no key."""
+    sign_in(client, clinician.username, PASSWORD)
+    page = client.get("/accounts/2fa/setup/")
+    assert "Email me a set-up link" in page.text
+    assert "data:image/svg+xml" not in page.text
+    assert not TOTPDevice.objects.filter(user=clinician).exists()
+    assert client.post("/accounts/2fa/setup/", {"token": "123456"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=clinician).exists()
+    client.post("/accounts/2fa/setup/email/")
+    (message,) = mail.outbox
+    assert message.to == [clinician.email]
+    assert "https://diary.example.org/accounts/2fa/enrol/" in message.body  # from SITE_URL, not the request
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_an_enrolment_link_works_only_for_its_account_and_once(client, clinician, time_machine):
+    time_machine.move_to(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False)
+    other = make_user("dr.other@example.com", role="clinician")
+    sign_in(client, other.username, PASSWORD)
+    with override_settings(SITE_URL="http://testserver"):
+        link = enrolment_link(clinician).removeprefix("http://testserver")
+    assert "This link does not work" in client.get(link).text
+    assert "Email me a set-up link" in client.get("/accounts/2fa/setup/").text
+    client.post(reverse("logout"))
+    sign_in(client, clinician.username, PASSWORD)
+    assert client.get(link)["Location"] == "/accounts/2fa/setup/"
+    assert "data:image/svg+xml" in client.get("/accounts/2fa/setup/").text
+    device = TOTPDevice.objects.get(user=clinician, confirmed=False)
+    client.post("/accounts/2fa/setup/", {"token": current_code(device), "next": "/clinic/"})
+    assert TOTPDevice.objects.get(user=clinician).confirmed
+    client.post(reverse("logout"))
+    sign_in(client, clinician.username, PASSWORD)
+    assert "This link does not work" in client.get(link).text  # spent once a device is confirmed
+    assert "This link does not work" in client.get(link.replace("/enrol/", "/enrol/x")).text
+
+
+def test_an_administrator_can_print_an_enrolment_link(clinician):
+    out = io.StringIO()
+    call_command("two_factor_link", clinician.email.upper(), stdout=out)
+    assert "/accounts/2fa/enrol/" in out.getvalue()
+    TOTPDevice.objects.create(user=clinician, name="app", confirmed=True)
+    with pytest.raises(CommandError, match="already has an authenticator app"):
+        call_command("two_factor_link", clinician.email)
+    with pytest.raises(CommandError, match="No account"):
+        call_command("two_factor_link", "nobody@example.com")
+
+
 @override_settings(REQUIRE_2FA=True)
 def test_setting_up_two_factor_gives_a_new_session_key(client, clinician, time_machine):
     time_machine.move_to(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False)
     sign_in(client, clinician.username, PASSWORD)
+    follow_enrolment_link(client)
     client.get("/accounts/2fa/setup/")
     before = client.cookies[settings.SESSION_COOKIE_NAME].value
     device = TOTPDevice.objects.get(user=clinician, confirmed=False)
