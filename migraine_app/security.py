@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from diary import roles
+from migraine_app import browser_sessions
 
 SESSION_TOUCH_SECONDS = 300  # how often an active session's idle timer is pushed back
 TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
@@ -48,6 +49,7 @@ def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     forget_own_failures(request, user)
+    browser_sessions.remember_device(request)
     if is_privileged(user):
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     request.session["_last_touch"] = int(time.time())

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from diary import account_views
 from diary.forms import EmailAuthenticationForm
-from migraine_app import two_factor, views
+from migraine_app import browser_sessions, two_factor, views
 
 admin.site.site_header = "Migraine diary administration"
 admin.site.site_title = "Migraine diary admin"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/2fa/setup/email/", two_factor.send_enrolment_link, name="two_factor_send_link"),
     path("accounts/2fa/enrol/<uidb64>/<token>/", two_factor.enrol, name="two_factor_enrol"),
     path("accounts/data/", account_views.data_download, name="data_download"),
+    path("accounts/signed-in/", browser_sessions.signed_in_browsers, name="signed_in_browsers"),
     path("accounts/delete/", account_views.delete_account, name="delete_account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -87,6 +87,7 @@ TABLE = {
     "two_factor_send_link": ("post", "L R R R R R R"),
     "two_factor_enrol": ("get", SIGNED_IN),  # a link for another account: "This link does not work"
     "data_download": ("get", OWN_DIARY),
+    "signed_in_browsers": ("get", SIGNED_IN),
     "delete_account": ("get", OWN_DIARY),
     "logout": ("post", "R R R R R R R"),
     "password_change": ("get", SIGNED_IN),
