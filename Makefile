@@ -38,8 +38,8 @@ test: install
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=check-only $(PY) manage.py check
+	SECRET_KEY=check-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(PY) manage.py check
 
 # Benchmark on the local PostgreSQL (see bench/run.py); traffic to 127.0.0.1 only.
 bench: install

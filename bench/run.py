@@ -46,6 +46,7 @@ ENV = {
     "CSRF_COOKIE_SECURE": "0",
     "REQUIRE_2FA": "0",
     "LOG_LEVEL": "WARNING",
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # required with DEBUG off; sends nothing
 }
 os.environ.update(ENV)
 
@@ -230,6 +231,8 @@ def main():
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "migraine_app.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",

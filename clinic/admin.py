@@ -1,7 +1,10 @@
 from django.contrib import admin
 
 from clinic.models import AccessLogEntry, ClinicianProfile, Share
+from clinic.services import display_name
 from diary.admin import ReadOnlyForSupport
+from diary.models import Attack, HeadacheFreeDay, Medicine, PatientProfile, SideEffectReport, TreatmentSession
+from migraine_app.security import is_page_view
 
 
 class SupportOnly(admin.ModelAdmin):
@@ -39,3 +42,60 @@ class AccessLogEntryAdmin(ReadOnlyForSupport):
     list_display = ["at", "clinician_name", "patient", "what"]
     list_filter = ["what"]
     list_select_related = ["patient"]
+
+
+# ---------------------------------------------------------------- support staff in the access log
+
+
+class SupportViewsLogged:
+    """Opening a patient's diary rows here writes the patient's access log, by name, as a clinic view does.
+
+    A list page logs each patient with a row on it; a row's own page logs its patient.
+    """
+
+    patient_field = "patient"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            self._log(request, {getattr(row, self.patient_field + "_id") for row in changelist.result_list})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        row = (getattr(response, "context_data", None) or {}).get("original")
+        if row is not None:
+            self._log(request, {getattr(row, self.patient_field + "_id")})
+        return response
+
+    def _log(self, request, patient_ids):
+        if not patient_ids or not is_page_view(request):
+            return
+        field = AccessLogEntry._meta.get_field("clinician_name")
+        name = f"{display_name(request.user)} (support staff, in administration)"[: field.max_length]
+        AccessLogEntry.objects.bulk_create(
+            [
+                AccessLogEntry(
+                    clinician=request.user, clinician_name=name, patient_id=patient_id, what=AccessLogEntry.What.PAGE
+                )
+                for patient_id in sorted(patient_ids)
+            ]
+        )
+
+
+def _log_support_views(model, patient_field="patient"):
+    """Register diary's own admin for `model` again, with SupportViewsLogged in front of it.
+
+    (diary.admin cannot write the access log itself: diary does not import clinic.)
+    """
+    base = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(base.__name__, (SupportViewsLogged, base), {"patient_field": patient_field, "__module__": __name__})
+    )
+
+
+for _model in (Attack, HeadacheFreeDay, TreatmentSession, SideEffectReport, Medicine):
+    _log_support_views(_model)
+_log_support_views(PatientProfile, patient_field="user")

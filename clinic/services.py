@@ -96,6 +96,9 @@ def summary_data(progress):
         else None,
         "enough_data": latest.enough_data if latest else None,
         "completeness": float(latest.completeness) if latest and latest.completeness is not None else None,
+        # Counted days and headache days: early in a cycle the worklist shows these, not a rate.
+        "days": latest.days if latest else None,
+        "headache_days": latest.headache_days if latest else None,
         "baseline_source": progress.baseline_source,
         "flags": list(progress.flags),
     }
@@ -113,7 +116,8 @@ def summaries(patients, now=None):
         profile = patient_profile(patient)
         today = timeutil.today(profile.tz, now)
         summary = getattr(patient, "progress_summary", None) if _has_summary(patient) else None
-        if summary is not None and summary.computed_for == today:
+        # A summary saved before "days" was kept lacks the early-cycle counts: made again.
+        if summary is not None and summary.computed_for == today and "days" in summary.data:
             result[patient.pk] = summary.data
         else:
             stale.append((patient, profile, today))

@@ -7,16 +7,21 @@ from django.views.decorators.http import require_POST
 
 from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
+from diary.forms import PlainErrorsMixin
 from diary.views import patient_required
 
 LOG_ROWS = 100
 
 
-class ShareCodeForm(forms.Form):
+class ShareCodeForm(PlainErrorsMixin, forms.Form):
     code = forms.CharField(
         label="Your clinician's share code",
         max_length=20,
         help_text="Nine letters and numbers, such as K7M-Q2P-9XD. Your clinician or clinic gives it to you.",
+        error_messages={
+            "required": "Give your clinician's share code, such as K7M-Q2P-9XD.",
+            "max_length": "A share code is nine letters and numbers, such as K7M-Q2P-9XD: check it.",
+        },
     )
 
 

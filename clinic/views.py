@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
+from core.ratelimit import rate_limited
 from diary import csvio, cycles, presentation, roles, services
 from diary.forms import ClinicSessionForm, ReportedBaselineForm
 from diary.models import TreatmentSession
 from diary.progress_views import progress_context
-from migraine_app import caching
+from migraine_app import caching, security
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -64,7 +65,7 @@ class WorklistFilter(forms.Form):
 
 
 @clinician_required
-@caching.worklist_page
+@caching.worklist_page(query=("q", "flag", "page"))
 def worklist(request):
     filters = WorklistFilter(request.GET)
     query, flag = "", ""
@@ -95,8 +96,7 @@ def worklist(request):
                 "name": name,
                 "data": data,
                 "next_due": dt.date.fromisoformat(data["next_due"]) if data["next_due"] else None,
-                "per_28": presentation.number(data["per_28"]),
-                "change": presentation.percent(data["change_pct"]),
+                **presentation.worklist_figures(data),  # per_28, change, early (counts early in a cycle)
                 "completeness": presentation.percent(data["completeness"] * 100)
                 if data["completeness"] is not None
                 else "–",
@@ -112,6 +112,7 @@ def worklist(request):
         "query": query,
         "flag": flag,
         "total": len(patients),
+        "searching": bool(query or flag),
         "share_code": clinic_services.clinician_profile(request.user).display_code,
     }
     return render(request, "clinic/worklist.html", context)
@@ -121,13 +122,18 @@ def _notes(request):
     return list(ClinicianNote.objects.filter(patient=request.patient))
 
 
+def _log_if_viewed(request, what):
+    """One access-log row, if a person opened the page (security.is_page_view): not a HEAD or a
+    request another site's page made without the clinician choosing to open it."""
+    if security.is_page_view(request):
+        clinic_services.log_access(request.user, request.patient, what)
+
+
 def _logged(what):
     """Every view of a patient's data writes one access-log row, whether the page comes from the cache or not."""
 
     def decorate(view):
-        return caching.clinic_patient_page(
-            view, before=lambda request: clinic_services.log_access(request.user, request.patient, what)
-        )
+        return caching.clinic_patient_page(view, before=lambda request: _log_if_viewed(request, what))
 
     return decorate
 
@@ -136,7 +142,7 @@ def _logged(what):
 @_logged(AccessLogEntry.What.PAGE)
 def patient(request):
     loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
-    context = progress_context(loaded)
+    context = progress_context(loaded, for_clinician=True)
     recent_from = loaded.progress.today - dt.timedelta(days=90)
     context.update(
         {
@@ -165,14 +171,15 @@ def patient_json(request):
 @_logged(AccessLogEntry.What.REPORT)
 def patient_report(request):
     loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
-    context = progress_context(loaded)
+    context = progress_context(loaded, for_clinician=True)
     context["patient"] = request.patient
     return render(request, "diary/report.html", context)
 
 
 @shared_patient_required
+@rate_limited("export")
 def patient_export(request):
-    clinic_services.log_access(request.user, request.patient, AccessLogEntry.What.EXPORT)
+    _log_if_viewed(request, AccessLogEntry.What.EXPORT)
     return csvio.download_response(request.patient, f"headache-diary-{request.patient.pk}.csv")
 
 
@@ -187,7 +194,7 @@ def session_new(request):
             session.given_by = clinic_services.stored_name(request.user, TreatmentSession, "given_by")
         session.save()
         services.diary_changed(request.patient)
-        messages.success(request, f"Treatment session of {session.date:%d %B %Y} recorded.")
+        messages.success(request, f"Treatment session of {session.date.day} {session.date:%B %Y} recorded.")
         return redirect("clinic:patient", pk=request.patient.pk)
     context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
     return render(request, "clinic/session_form.html", context)

@@ -3,10 +3,13 @@
 import io
 import json
 import zipfile
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -14,12 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import by_address, rate_limited
 from diary import csvio, roles, services
-from diary.forms import MIDAS_QUESTIONS, MedicineForm, ProfileForm, SignupForm
+from diary.forms import MIDAS_QUESTIONS, MedicineForm, PlainErrorsMixin, ProfileForm, SignupForm, plain_error_messages
 from diary.models import Attack, Medicine, MidasAnswer, SideEffectReport, TreatmentSession
 from diary.views import patient_required
+from migraine_app import security
 
 
+@rate_limited("signup", key=by_address, methods=("POST",))
 def signup(request):
     if request.user.is_authenticated:
         return redirect("diary:home")
@@ -46,6 +52,7 @@ def profile(request):
 @patient_required
 def _patient_profile(request):
     form = ProfileForm(request.POST or None, instance=request.profile, user=request.user)
+    plain_error_messages(form)  # the profile's messages in our words, made from its labels
     if request.method == "POST" and form.is_valid():
         form.save()
         services.diary_changed(request.user)
@@ -159,6 +166,7 @@ MIDAS_FIELDS = list(MIDAS_QUESTIONS)
 
 
 @patient_required
+@rate_limited("data_download")
 def data_download(request):
     """Everything the app holds on the patient: the diary CSV and a JSON of the rest, in one zip."""
     buffer = io.BytesIO()
@@ -171,9 +179,11 @@ def data_download(request):
     return response
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PlainErrorsMixin, forms.Form):
     password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Give your password to confirm it is you."},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -188,10 +198,37 @@ class DeleteAccountForm(forms.Form):
 
 @patient_required
 def delete_account(request):
+    if request.method == "POST" and security.current_password_paused(request):
+        return security.lockout_response(request)
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.delete_patient(request.user)
         logout(request)
         messages.success(request, "Your account and everything in it are deleted.")
         return redirect("home")
+    if form.has_error("password", "wrong_password"):
+        security.count_wrong_current_password(request)  # the pause page once there are too many
     return render(request, "registration/delete_account.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the current password guessed no more often than at sign-in (migraine_app.security)."""
+
+    def post(self, request, *args, **kwargs):
+        if security.current_password_paused(request):
+            return security.lockout_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            security.count_wrong_current_password(self.request)
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the emailed link built from SITE_URL, never from the Host the request came with."""
+
+    @property
+    def extra_email_context(self):
+        site = urlsplit(settings.SITE_URL)
+        return {"protocol": site.scheme, "domain": site.netloc, "site_name": site.netloc}

@@ -205,6 +205,12 @@ def _parse_row(line, cells, errors):
     def error(column, message):
         errors.append(RowError(line, column, message))
 
+    # A NUL byte is not text: no database column may hold one (PostgreSQL refuses it outright).
+    for column, value in values.items():
+        if "\x00" in value:
+            error(column, "Holds a character that is not text (a NUL byte). Delete it, or save the file again as CSV.")
+    if len(errors) > before:
+        return None
     record = values["record"].lower()
     if record not in {"headache", "headache_free", "treatment_session"}:
         error("record", "Must be headache, headache_free or treatment_session.")
@@ -387,6 +393,19 @@ def _apply(patient, profile, rows, now):
                 )
     if errors:
         raise ImportRefused(sorted(errors, key=lambda e: e.line)[:MAX_ERRORS_SHOWN])
+    try:
+        services.check_room_for_attacks(patient, len(new_attacks))
+    except services.DiaryFull as full:
+        raise ImportRefused(
+            [
+                RowError(
+                    None,
+                    "file",
+                    f"This file has {_count(full.adding, 'headache')} not yet in your diary, which would take it "
+                    f"past {full.limit:,} headaches, the most one diary can keep. Nothing was imported.",
+                )
+            ]
+        ) from None
 
     attacks = Attack.objects.bulk_create(
         [

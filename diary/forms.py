@@ -2,16 +2,26 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 
 from diary import timeutil
 from diary.models import (
+    DEFAULT_SITES,
     DEFAULT_UNITS,
     FEATURES,
     MAX_DURATION_MINUTES,
     MAX_EXTRA_UNITS,
+    MAX_SITES,
+    MAX_UNITS,
+    MIDAS_MAX_DAYS,
     SEVERITY_DESCRIPTIONS,
     Attack,
     Medicine,
@@ -24,6 +34,117 @@ from diary.models import (
     validate_time_zone,
 )
 from diary.timeutil import NonexistentLocalTime
+
+# Django's own messages ("This field is required.", "Ensure this value is less than or equal to
+# 195.", "Select a valid choice.") name no answer and read like a program. Each form says in its
+# own words what is wrong with which answer (Meta.error_messages, or a field's error_messages);
+# whatever it leaves out falls back to these, made from the field's label. Errors raised by the
+# model (its validators, on ModelForms) take the form field's message for the same code.
+_DECIMAL_CODES = {"max_digits", "max_decimal_places", "max_whole_digits"}
+
+
+def _fallback_message(field, code, label):
+    if code == "required":
+        if isinstance(field, (forms.ChoiceField, forms.BooleanField)):
+            return f"Choose an answer for “{label}”."
+        return f"Fill in “{label}”."
+    if code == "invalid":
+        if isinstance(field, forms.EmailField):
+            return "Give an email address such as name@example.com."
+        if isinstance(field, forms.IntegerField) and not isinstance(field, (forms.DecimalField, forms.FloatField)):
+            return f"“{label}” must be a whole number, such as 12."
+        if isinstance(field, (forms.DecimalField, forms.FloatField)):
+            return f"“{label}” must be a number, such as 18.5."
+        if isinstance(field, forms.DateField):
+            return f"“{label}” must be a date: day, month and year."
+        if isinstance(field, forms.TimeField):
+            return f"“{label}” must be a time, such as 14:30."
+        return f"We could not read “{label}”: check it and try again."
+    messages = {
+        "invalid_choice": f"Choose one of the answers listed for “{label}”.",
+        "invalid_list": f"Choose one of the answers listed for “{label}”.",
+        "max_value": f"“{label}” can be at most %(limit_value)s.",
+        "min_value": f"“{label}” must be at least %(limit_value)s.",
+        "step_size": f"“{label}” must be a multiple of %(limit_value)s.",
+        "max_length": f"“{label}” can be at most %(limit_value)d characters; this has %(show_value)d.",
+        "min_length": f"“{label}” needs at least %(limit_value)d characters; this has %(show_value)d.",
+        "max_digits": f"“{label}” can have at most one decimal and %(max)s digits in all, such as 18.5."
+        if getattr(field, "decimal_places", None) == 1
+        else f"“{label}” can have at most %(max)s digits in all.",
+        "max_whole_digits": f"“{label}” is too large.",
+        "max_decimal_places": f"“{label}” can have at most one decimal, for example 18.5."
+        if getattr(field, "decimal_places", None) == 1
+        else f"“{label}” can have at most %(max)s decimals.",
+        "null_characters_not_allowed": f"“{label}” holds a character we cannot keep: type it again.",
+    }
+    return messages.get(code)
+
+
+def _django_default(field, code):
+    """The message Django's own field classes give this code (ours, such as TimeZoneField's, are kept)."""
+    for klass in type(field).__mro__:
+        if klass.__module__.startswith("django."):
+            message = klass.__dict__.get("default_error_messages", {}).get(code)
+            if message is not None:
+                return str(message)
+    return None
+
+
+def _validator_codes(validators):
+    codes = set()
+    for validator in validators:
+        if hasattr(validator, "messages"):  # DecimalValidator: one code per message
+            codes |= set(validator.messages)
+        elif getattr(validator, "code", None):
+            codes.add(validator.code)
+    return codes
+
+
+def plain_error_messages(form, names=None):
+    """Give every field of the form a plain, field-specific message for each error it can raise.
+
+    names maps a field to the words a message uses for it when its label is a long question.
+    Messages the form gave itself are kept.
+    """
+    names = names or {}
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    for name, field in form.fields.items():
+        label = names.get(name) or str(field.label or name.replace("_", " ").capitalize()).rstrip(" ?:")
+        codes = set(field.error_messages) | _validator_codes(field.validators)
+        if isinstance(field, forms.DecimalField):
+            codes |= _DECIMAL_CODES
+        if model is not None:
+            try:
+                codes |= _validator_codes(model._meta.get_field(name).validators)
+            except FieldDoesNotExist:  # a form's own field, such as the profile's email
+                pass
+        for code in codes:
+            current = field.error_messages.get(code)
+            if current is None or str(current) == _django_default(field, code):
+                message = _fallback_message(field, code, label)
+                if message is not None:
+                    field.error_messages[code] = message
+
+
+class PlainErrorsMixin:
+    """A form whose every message is in our words (see plain_error_messages).
+
+    Applied when the form is checked, after the form's own __init__ has set its labels.
+    """
+
+    error_names = {}
+
+    def full_clean(self):
+        plain_error_messages(self, self.error_names)
+        super().full_clean()
+
+
+EMAIL_MESSAGES = {
+    "required": "Give your email address.",
+    "invalid": "Give an email address such as name@example.com.",
+}
+PASSWORD_MISMATCH = "The two passwords are not the same: type the same password in both."
+
 
 COMMON_ZONES = [
     "Europe/London",
@@ -50,6 +171,11 @@ def time_zone_choices():
 
 
 class TimeZoneField(forms.ChoiceField):
+    default_error_messages = {
+        "required": "Choose your time zone.",
+        "invalid_choice": "Choose a time zone from the list, such as Europe/London.",
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", time_zone_choices)
         kwargs.setdefault("initial", "Europe/London")
@@ -59,21 +185,34 @@ class TimeZoneField(forms.ChoiceField):
         super().__init__(**kwargs)
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(PlainErrorsMixin, AuthenticationForm):
     """Django's sign-in form (fields username and password), where the username is the email."""
+
+    error_messages = {
+        "invalid_login": "That email address and password do not match an account. Check both and try again.",
+        "inactive": "This account is switched off. Ask your clinic to switch it on again.",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+        self.fields["username"].error_messages.update(EMAIL_MESSAGES)
+        self.fields["password"].error_messages["required"] = "Give your password."
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(label="Email address", help_text="You sign in with it. We never show it to anyone.")
+class SignupForm(PlainErrorsMixin, UserCreationForm):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="You sign in with it. We never show it to anyone.",
+        error_messages=EMAIL_MESSAGES,
+    )
     time_zone = TimeZoneField(label="Your time zone")
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
 
     class Meta:
         model = get_user_model()
@@ -83,6 +222,8 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].widget.attrs["data-guess-time-zone"] = "1"
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["password1"].error_messages["required"] = "Choose a password."
+        self.fields["password2"].error_messages["required"] = "Type the same password again."
 
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -99,6 +240,40 @@ class SignupForm(UserCreationForm):
         return user
 
 
+class NewPasswordForm(PlainErrorsMixin, SetPasswordForm):
+    """Django's form for a new password (from a reset link), in our words."""
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Choose a new password."
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again."
+
+
+class ChangePasswordForm(PlainErrorsMixin, PasswordChangeForm):
+    """Django's form to change a password, in our words."""
+
+    error_messages = {
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": "That is not your current password. Type it again.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].error_messages["required"] = "Give your current password."
+        self.fields["new_password1"].error_messages["required"] = "Choose a new password."
+        self.fields["new_password2"].error_messages["required"] = "Type the new password again."
+
+
+class ResetPasswordForm(PlainErrorsMixin, PasswordResetForm):
+    """Django's form to ask for a reset link, in our words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(EMAIL_MESSAGES)
+
+
 def _clean_reported_baseline(form):
     value = form.cleaned_data.get("reported_baseline")
     if value is not None and value != value.quantize(type(value)("0.1")):
@@ -106,13 +281,24 @@ def _clean_reported_baseline(form):
     return value
 
 
-class ReportedBaselineForm(forms.ModelForm):
+REPORTED_BASELINE_MESSAGES = {
+    "invalid": "Give the headache days per month as a number, such as 18.5.",
+    "min_value": "Headache days per month cannot be below 0.",
+    "max_value": "Headache days per month can be at most 31.",
+    "max_digits": "Give headache days per month from 0 to 31, with at most one decimal, for example 18.5.",
+    "max_whole_digits": "Headache days per month can be at most 31.",
+    "max_decimal_places": "Use at most one decimal, for example 18.5.",
+}
+
+
+class ReportedBaselineForm(PlainErrorsMixin, forms.ModelForm):
     """A clinician sets the headache days per month before treatment, from a letter or paper diary."""
 
     class Meta:
         model = PatientProfile
         fields = ["reported_baseline"]
         widgets = {"reported_baseline": forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": 31})}
+        error_messages = {"reported_baseline": REPORTED_BASELINE_MESSAGES}
 
     clean_reported_baseline = _clean_reported_baseline
 
@@ -129,14 +315,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = PatientProfile
-        fields = ["time_zone", "reported_baseline", "email_reminders"]
-        widgets = {"reported_baseline": forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": 31})}
+        fields = ["time_zone", "reported_baseline", "email_reminders", "phone"]
+        widgets = {
+            "reported_baseline": forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": 31}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        }
+        error_messages = {"phone": {"max_length": "Give a phone number of at most 30 characters."}}
+
+    # Digits, spaces and the usual marks: "07700 900123", "+44 (0)7700 900-123".
+    PHONE_CHARACTERS = frozenset("0123456789 +()-.")
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = user.email
-        self.order_fields(["email", "time_zone", "reported_baseline", "email_reminders"])
+        self.order_fields(["email", "phone", "time_zone", "reported_baseline", "email_reminders"])
 
     def clean_email(self):
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -145,6 +338,22 @@ class ProfileForm(forms.ModelForm):
         return email
 
     clean_reported_baseline = _clean_reported_baseline
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if not phone:
+            return ""
+        digits = sum(c.isdigit() for c in phone)
+        if not set(phone) <= self.PHONE_CHARACTERS or "+" in phone[1:]:
+            raise ValidationError(
+                "Give a phone number in digits, such as 07700 900123 or +44 7700 900123.", code="invalid_phone"
+            )
+        if not 7 <= digits <= 15:
+            raise ValidationError(
+                "A phone number has 7 to 15 digits, such as 07700 900123: check it and try again.",
+                code="phone_digits",
+            )
+        return phone
 
     def save(self, commit=True):
         # Only the form's own fields: diary_version is raised by services.diary_changed alone,
@@ -157,10 +366,20 @@ class ProfileForm(forms.ModelForm):
         return profile
 
 
-class MedicineForm(forms.ModelForm):
+class MedicineForm(PlainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Medicine
         fields = ["name", "medicine_class"]
+        error_messages = {
+            "name": {
+                "required": "Give the medicine's name, for example Sumatriptan 50 mg.",
+                "max_length": "A medicine's name can be at most 100 characters.",
+            },
+            "medicine_class": {
+                "required": "Choose the medicine's type.",
+                "invalid_choice": "Choose one of the types listed.",
+            },
+        }
 
     def __init__(self, *args, patient, **kwargs):
         self.patient = patient
@@ -203,40 +422,113 @@ def _severity_choices():
 
 
 class AttackForm(forms.Form):
-    """Log or change one headache. Quick choices first; exact values for the rest."""
+    """Log or change one headache. Quick choices first; exact values for the rest.
 
-    when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect)
+    What was typed is what is saved. Each exact field (date, time, minutes) has a hidden twin,
+    shown_<name>, holding the value the page showed in it, so a value that differs from it was
+    typed by the person. A typed start wins over a quick "when" left selected ("Just now" is the
+    default), and typed minutes win over a quick length. "Still going" with typed minutes is
+    refused: it may mean "lasted 300 minutes" or "going for 300 minutes so far". With JavaScript
+    (static/js/attack-form.js) the page selects "Another time" or "Exact length" as one types.
+    """
+
+    SHOWN = {
+        "start_date": "shown_start_date",
+        "start_time": "shown_start_time",
+        "duration_minutes": "shown_duration_minutes",
+    }
+
+    when = forms.ChoiceField(
+        label="When did it start?",
+        choices=WHEN_CHOICES,
+        initial="now",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose when it started.", "invalid_choice": "Choose one of the times shown."},
+    )
     start_date = forms.DateField(
-        label="Date it started", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date it started",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Give the date as day, month and year."},
     )
     start_time = forms.TimeField(
-        label="Time it started", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Time it started",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Give the time as hours and minutes, for example 09:30."},
     )
     duration_choice = forms.ChoiceField(
-        label="How long did it last?", choices=DURATION_CHOICES, initial="ongoing", widget=forms.RadioSelect
+        label="How long did it last?",
+        choices=DURATION_CHOICES,
+        initial="ongoing",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": 'Choose how long it lasted, or "Still going".',
+            "invalid_choice": "Choose one of the lengths shown.",
+        },
     )
     duration_minutes = forms.IntegerField(
         label="Exact length in minutes",
         required=False,
         min_value=1,
         max_value=MAX_DURATION_MINUTES,
-        help_text="1 to 20160 (14 days).",
+        help_text="1 to 20160 (14 days). For example 90 for an hour and a half.",
+        error_messages={
+            "invalid": "Give the length as a whole number of minutes, for example 90.",
+            "min_value": "Give at least 1 minute.",
+            "max_value": "The longest a headache can last here is 20160 minutes (14 days).",
+        },
     )
     severity = forms.TypedChoiceField(
-        label="How bad was it at its worst?", choices=_severity_choices, coerce=int, widget=forms.RadioSelect
+        label="How bad was it at its worst?",
+        choices=_severity_choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how bad it was at its worst: mild, moderate or severe.",
+            "invalid_choice": "Choose mild, moderate or severe.",
+        },
     )
     medicines = forms.MultipleChoiceField(
-        label="Medicines you took for it", required=False, widget=forms.CheckboxSelectMultiple
+        label="Medicines you took for it",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose medicines from your own list.",
+            "invalid_list": "Choose medicines from your own list.",
+        },
     )
-    other_medicine_name = forms.CharField(label="Another medicine", required=False, max_length=100)
+    other_medicine_name = forms.CharField(
+        label="Another medicine",
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": "Give at most 100 characters for the medicine's name.",
+            "null_characters_not_allowed": "The name has a character we cannot save: type it again.",
+        },
+    )
     other_medicine_class = forms.ChoiceField(
-        label="Its type", required=False, choices=[("", "Choose a type")] + MedicineClass.choices
+        label="Its type",
+        required=False,
+        choices=[("", "Choose a type")] + MedicineClass.choices,
+        error_messages={"invalid_choice": "Choose a type from the list."},
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Notes can be at most 2000 characters: shorten them a little.",
+            "null_characters_not_allowed": "The notes have a character we cannot save: type them again.",
+        },
     )
+    shown_start_date = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown_start_time = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown_duration_minutes = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, profile, usual_medicines, attack=None, now=None, **kwargs):
+    def __init__(self, *args, profile, usual_medicines, attack=None, now=None, day=None, **kwargs):
+        """day: a past date to log a headache on (from that day's page)."""
         self.profile = profile
         self.attack = attack
         self.now = now or timezone.now()
@@ -260,10 +552,53 @@ class AttackForm(forms.Form):
         self.fields["medicines"].choices = choices
         local_now = self.now.astimezone(self.tz)
         if attack is None:
-            self.fields["start_date"].initial = local_now.date()
+            self.fields["start_date"].initial = day or local_now.date()
             self.fields["start_time"].initial = local_now.time().replace(second=0, microsecond=0)
+            if day is not None:
+                self.initial["when"] = "other"
         else:
             self.initial.update(self._initial_from(attack))
+        for name, shown in self.SHOWN.items():
+            self.fields[shown].initial = self._as_shown(self.get_initial_for_field(self.fields[name], name))
+        self.still_going_with_minutes = None
+        if self.is_bound:
+            self.data = self._typed_wins(self.data)
+
+    @staticmethod
+    def _as_shown(value):
+        """A field's initial value as the page shows it (and sends back in its hidden shown_ twin)."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def _typed(self, data, name):
+        """Whether the person typed in this exact field: it is filled and differs from what the page showed."""
+        value = (data.get(name) or "").strip()
+        shown = (data.get(self.SHOWN[name]) or "").strip()
+        if not value:
+            return False
+        field = self.fields[name]
+        try:
+            return field.to_python(value) != field.to_python(shown)
+        except ValidationError:
+            return value != shown
+
+    def _typed_wins(self, data):
+        """The data with the quick choice a typed value contradicts replaced by "other" or "exact",
+        so the page shown again after a refusal selects what will be saved."""
+        data = data.copy()
+        if data.get("when") != "other" and (self._typed(data, "start_date") or self._typed(data, "start_time")):
+            data["when"] = "other"
+        if data.get("duration_choice") != "exact" and self._typed(data, "duration_minutes"):
+            if data.get("duration_choice") == "ongoing":
+                self.still_going_with_minutes = data.get("duration_minutes").strip()
+            else:
+                data["duration_choice"] = "exact"
+        return data
 
     def _initial_from(self, attack):
         initial = {
@@ -319,7 +654,18 @@ class AttackForm(forms.Form):
             cleaned["start_time"] = local.time().replace(second=0, microsecond=0, fold=0)
 
         choice = cleaned.get("duration_choice")
-        if choice == "ongoing":
+        if choice == "ongoing" and self.still_going_with_minutes and "duration_minutes" not in self.errors:
+            minutes = cleaned.get("duration_minutes")
+            self.add_error(
+                "duration_minutes",
+                ValidationError(
+                    f"Is it still going, or did it last {minutes} minute{'s' if minutes != 1 else ''}? "
+                    f'To save {minutes} minute{"s" if minutes != 1 else ""}, choose "Exact length". '
+                    "If it is still going, clear the minutes.",
+                    code="still_going_with_minutes",
+                ),
+            )
+        elif choice == "ongoing":
             cleaned["duration_minutes"] = None
         elif choice == "exact":
             if cleaned.get("duration_minutes") is None and "duration_minutes" not in self.errors:
@@ -377,6 +723,9 @@ class AttackForm(forms.Form):
     def feature_fields(self):
         return [self[name] for name, _ in FEATURES]
 
+    def any_feature_chosen(self):
+        return any(field.value() for field in self.feature_fields())
+
 
 def _not_after_today(date, today, what):
     if date < timeutil.MIN_DATE:
@@ -385,7 +734,32 @@ def _not_after_today(date, today, what):
         raise ValidationError(f"{what} cannot be after today.", code="future")
 
 
-class TreatmentSessionForm(forms.ModelForm):
+NOTES_MESSAGES = {"max_length": "Notes can be at most %(limit_value)d characters; these have %(show_value)d."}
+SESSION_MESSAGES = {
+    "date": {
+        "required": "Give the date of the session.",
+        "invalid": "Give the date of the session as day, month and year.",
+    },
+    "units": {
+        "required": "Give the total units of Botox: usually 155.",
+        "invalid": "Give the units as a whole number, such as 155.",
+        "min_value": "Units must be at least 1.",
+        "max_value": f"Units can be at most {MAX_UNITS}: {DEFAULT_UNITS} plus up to {MAX_EXTRA_UNITS} follow-the-pain.",
+    },
+    "sites": {
+        "required": "Give the number of injection sites: usually 31.",
+        "invalid": "Give the injection sites as a whole number, such as 31.",
+        "min_value": "Injection sites must be at least 1.",
+        "max_value": f"Injection sites can be at most {MAX_SITES}: {DEFAULT_SITES} plus up to 8 follow-the-pain.",
+    },
+    "given_by": {"max_length": "“Given by” can be at most %(limit_value)d characters."},
+    "notes": NOTES_MESSAGES,
+}
+
+
+class TreatmentSessionForm(PlainErrorsMixin, forms.ModelForm):
+    duplicate_message = "You already have a treatment session on this date."
+
     class Meta:
         model = TreatmentSession
         fields = ["date", "units", "sites", "given_by", "notes"]
@@ -393,6 +767,7 @@ class TreatmentSessionForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = SESSION_MESSAGES
 
     def __init__(self, *args, patient, today, **kwargs):
         self.patient = patient
@@ -406,7 +781,7 @@ class TreatmentSessionForm(forms.ModelForm):
         _not_after_today(date, self.today, "A treatment session")
         others = TreatmentSession.objects.filter(patient=self.patient, date=date).exclude(pk=self.instance.pk)
         if others.exists():
-            raise ValidationError("You already have a treatment session on this date.", code="duplicate")
+            raise ValidationError(self.duplicate_message, code="duplicate")
         return date
 
     def save(self, commit=True):
@@ -414,17 +789,34 @@ class TreatmentSessionForm(forms.ModelForm):
         return super().save(commit)
 
 
-class SideEffectReportForm(forms.ModelForm):
+class SideEffectReportForm(PlainErrorsMixin, forms.ModelForm):
+    """A side effect after a session; its choices are large toggle buttons, as when logging a headache."""
+
     class Meta:
         model = SideEffectReport
         fields = ["effect", "severity", "started_on", "notes"]
         widgets = {
-            "effect": forms.RadioSelect,
-            "severity": forms.RadioSelect,
+            "effect": forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+            "severity": forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
             "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"effect": "What did you notice?"}
+        labels = {"effect": "What did you notice?", "severity": "How bad is it?", "notes": "Notes (optional)"}
+        error_messages = {
+            "effect": {
+                "required": "Choose what you noticed, or “Something else”.",
+                "invalid_choice": "Choose one of the side effects listed.",
+            },
+            "severity": {
+                "required": "Choose how bad it is: mild, moderate or severe.",
+                "invalid_choice": "Choose mild, moderate or severe.",
+            },
+            "started_on": {
+                "required": "Give the date it started.",
+                "invalid": "Give the date it started as day, month and year.",
+            },
+            "notes": NOTES_MESSAGES,
+        }
 
     def __init__(self, *args, session, today, **kwargs):
         self.session = session
@@ -439,7 +831,8 @@ class SideEffectReportForm(forms.ModelForm):
         _not_after_today(date, self.today, "A side effect")
         if date < self.session.date:
             raise ValidationError(
-                f"This session was on {self.session.date:%d %B %Y}: give a date on or after it.", code="before_session"
+                f"This session was on {self.session.date.day} {self.session.date:%B %Y}: give a date on or after it.",
+                code="before_session",
             )
         return date
 
@@ -498,12 +891,43 @@ MIDAS_QUESTIONS = {
 }
 
 
-class MidasForm(forms.ModelForm):
+# How a message names each question: the questions themselves are too long to repeat.
+MIDAS_SHORT_NAMES = {
+    "missed_work": "the days you missed work or school",
+    "reduced_work": "the days your work or school was halved",
+    "missed_household": "the days you did no household work",
+    "reduced_household": "the days your household work was halved",
+    "missed_social": "the days you missed family, social or leisure activities",
+    "headache_days": "the days you had a headache",
+}
+
+
+def _midas_messages():
+    messages = {
+        name: {
+            "required": f"Give {short}: 0 if none.",
+            "invalid": f"Give {short} as a whole number: 0 if none.",
+            "min_value": f"Give {short} as 0 or more.",
+            "max_value": f"Give {short} as at most {MIDAS_MAX_DAYS}, the days in 3 months.",
+        }
+        for name, short in MIDAS_SHORT_NAMES.items()
+    }
+    messages["average_pain"] = {
+        "required": "Give your average pain, from 0 (none) to 10 (the worst).",
+        "invalid": "Give your average pain as a whole number from 0 to 10.",
+        "min_value": "Give your average pain from 0 to 10.",
+        "max_value": "Give your average pain from 0 to 10: 10 is the worst pain you can imagine.",
+    }
+    return messages
+
+
+class MidasForm(PlainErrorsMixin, forms.ModelForm):
     """MIDAS: 5 scored questions about days lost to headache in 3 months, and 2 recorded ones."""
 
     class Meta:
         model = MidasAnswer
         fields = list(MIDAS_QUESTIONS)
+        error_messages = _midas_messages()
 
     def __init__(self, *args, today, **kwargs):
         self.today = today
@@ -516,8 +940,19 @@ class MidasForm(forms.ModelForm):
             field.help_text = "0 to 10" if name == "average_pain" else "Days, 0 to 92"
 
 
+def _extra_units_messages(muscle):
+    return {
+        "invalid": f"Give the {muscle} units as a whole number, or leave it empty.",
+        "min_value": f"The {muscle} units cannot be below 0.",
+        "max_value": f"Follow-the-pain adds at most {MAX_EXTRA_UNITS} units, so {muscle} can have at most "
+        f"{MAX_EXTRA_UNITS}.",
+    }
+
+
 class ClinicSessionForm(TreatmentSessionForm):
     """A treatment session recorded by a clinician, with follow-the-pain units by muscle."""
+
+    duplicate_message = "This patient already has a treatment session on this date."
 
     class Meta(TreatmentSessionForm.Meta):
         fields = [
@@ -530,15 +965,28 @@ class ClinicSessionForm(TreatmentSessionForm):
             "given_by",
             "notes",
         ]
+        error_messages = {
+            **SESSION_MESSAGES,
+            "temporalis_extra_units": _extra_units_messages("temporalis"),
+            "occipitalis_extra_units": _extra_units_messages("occipitalis"),
+            "trapezius_extra_units": _extra_units_messages("trapezius"),
+        }
 
     def clean(self):
         cleaned = super().clean()
         extras = [cleaned.get(name) or 0 for name in EXTRA_UNIT_FIELDS]
         if sum(extras) > MAX_EXTRA_UNITS:
-            raise ValidationError(
-                f"Follow-the-pain adds at most {MAX_EXTRA_UNITS} units in all; these add {sum(extras)}.",
-                code="too_many_extra_units",
+            # On the first muscle given, so the summary links to the units to change; a field in
+            # error also keeps the model's own check of the same rule from saying it again.
+            first = next(name for name in EXTRA_UNIT_FIELDS if cleaned.get(name))
+            self.add_error(
+                first,
+                ValidationError(
+                    f"Follow-the-pain adds at most {MAX_EXTRA_UNITS} units in all; these add {sum(extras)}.",
+                    code="too_many_extra_units",
+                ),
             )
+            return cleaned
         units = cleaned.get("units")
         if units is not None and sum(extras) and units < DEFAULT_UNITS + sum(extras):
             self.add_error(

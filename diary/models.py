@@ -104,6 +104,7 @@ class PatientProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(reported_baseline__isnull=True) | Q(reported_baseline__gte=0, reported_baseline__lte=31),
                 name="profile_reported_baseline_0_to_31",
+                violation_error_message="Headache days per month must be from 0 to 31.",
             )
         ]
 
@@ -125,8 +126,16 @@ class Medicine(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "name"], name="medicine_unique_name_per_patient"),
-            models.CheckConstraint(condition=Q(medicine_class__in=MedicineClass.values), name="medicine_class_known"),
+            models.UniqueConstraint(
+                fields=["patient", "name"],
+                name="medicine_unique_name_per_patient",
+                violation_error_message="This medicine is already on the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(medicine_class__in=MedicineClass.values),
+                name="medicine_class_known",
+                violation_error_message="Choose one of the medicine types listed.",
+            ),
         ]
 
     def __str__(self):
@@ -162,16 +171,22 @@ class Attack(models.Model):
         ordering = ["-start_date", "-start_time"]
         indexes = [models.Index(fields=["patient", "start_date"], name="attack_patient_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=3), name="attack_severity_1_to_3"),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=3),
+                name="attack_severity_1_to_3",
+                violation_error_message="Choose mild, moderate or severe.",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True)
                 | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
                 name="attack_duration_1_to_20160",
+                violation_error_message="A headache lasts from 1 to 20160 minutes (14 days).",
             ),
             # The same attack twice is a double tap or a repeated import, never two headaches.
             models.UniqueConstraint(
                 fields=["patient", "start_date", "start_time", "duration_minutes", "severity"],
                 name="attack_unique_per_patient",
+                violation_error_message="This headache is already in the diary.",
             ),
         ]
 
@@ -204,7 +219,9 @@ class AttackMedicine(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(medicine_class__in=MedicineClass.values), name="attack_medicine_class_known"
+                condition=Q(medicine_class__in=MedicineClass.values),
+                name="attack_medicine_class_known",
+                violation_error_message="Choose one of the medicine types listed.",
             )
         ]
 
@@ -222,7 +239,11 @@ class HeadacheFreeDay(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "date"], name="headache_free_unique_per_date"),
+            models.UniqueConstraint(
+                fields=["patient", "date"],
+                name="headache_free_unique_per_date",
+                violation_error_message="This day is already marked headache-free.",
+            ),
         ]
 
     def __str__(self):
@@ -265,7 +286,11 @@ class TreatmentSession(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["patient", "date"], name="session_unique_per_date"),
+            models.UniqueConstraint(
+                fields=["patient", "date"],
+                name="session_unique_per_date",
+                violation_error_message="There is already a treatment session on this date.",
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(
                     Coalesce("temporalis_extra_units", 0)
@@ -274,9 +299,19 @@ class TreatmentSession(models.Model):
                     MAX_EXTRA_UNITS,
                 ),
                 name="session_follow_the_pain_at_most_40",
+                violation_error_message=f"Follow-the-pain adds at most {MAX_EXTRA_UNITS} units in all "
+                "(temporalis, occipitalis and trapezius together).",
             ),
-            models.CheckConstraint(condition=Q(units__gte=1, units__lte=MAX_UNITS), name="session_units_1_to_195"),
-            models.CheckConstraint(condition=Q(sites__gte=1, sites__lte=MAX_SITES), name="session_sites_1_to_39"),
+            models.CheckConstraint(
+                condition=Q(units__gte=1, units__lte=MAX_UNITS),
+                name="session_units_1_to_195",
+                violation_error_message=f"Units must be from 1 to {MAX_UNITS}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sites__gte=1, sites__lte=MAX_SITES),
+                name="session_sites_1_to_39",
+                violation_error_message=f"Injection sites must be from 1 to {MAX_SITES}.",
+            ),
         ]
 
     def __str__(self):
@@ -312,8 +347,16 @@ class SideEffectReport(models.Model):
     class Meta:
         ordering = ["-started_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=3), name="side_effect_severity_1_to_3"),
-            models.CheckConstraint(condition=Q(effect__in=SideEffect.values), name="side_effect_known"),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=3),
+                name="side_effect_severity_1_to_3",
+                violation_error_message="Choose mild, moderate or severe.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=SideEffect.values),
+                name="side_effect_known",
+                violation_error_message="Choose one of the side effects listed.",
+            ),
         ]
 
     def __str__(self):
@@ -355,6 +398,8 @@ class MidasAnswer(models.Model):
                 & Q(headache_days__lte=MIDAS_MAX_DAYS)
                 & Q(average_pain__lte=10),
                 name="midas_answers_in_range",
+                violation_error_message=f"Each answer is a number of days from 0 to {MIDAS_MAX_DAYS}, "
+                "and the average pain from 0 to 10.",
             )
         ]
 

@@ -1,9 +1,17 @@
 """How progress figures are shown: rounding, words and the server-rendered chart. Pure."""
 
+import re
 from dataclasses import dataclass
+
+from django.utils import dateformat
+from django.utils.translation import ngettext
 
 from diary.cycles import MIDAS_GRADE_WORDS
 from diary.models import MedicineClass
+
+# Where a patient is sent for urgent help (settings.EMERGENCY_NUMBER and friends, read by
+# diary.templatetags.wording.help_numbers); these are the UK defaults, for callers without settings.
+UK_HELP = {"emergency": "999", "advice": "NHS 111", "department": "A&E"}
 
 FLAG_TEXT = {
     "not_adequately_responding": (
@@ -29,7 +37,7 @@ FLAG_TEXT = {
     "urgent_side_effect": (
         "Urgent side effect reported",
         "You reported difficulty swallowing, speaking or breathing since your last session. "
-        "Seek urgent medical care now: call 999 or go to A&E.",
+        "Seek urgent medical care now: call {emergency} or go to {department}.",
     ),
     "session_due": (
         "Next session due",
@@ -39,6 +47,34 @@ FLAG_TEXT = {
         "Session overdue",
         "It is more than 12 weeks since your last treatment session. Discuss with your clinician or clinic.",
     ),
+}
+
+# The same flags for a clinician reading the patient's report: about the patient, not to them.
+CLINICIAN_FLAG_TEXT = {
+    "not_adequately_responding": (
+        "After 2 treatment cycles",
+        "Headache days are down by less than 30% from baseline in cycle 2 (NICE TA260 stopping rule).",
+    ),
+    "changed_to_episodic": (
+        "Fewer than 15 headache days a month",
+        "Fewer than 15 headache days in each of the last 3 complete months (NICE TA260 stopping rule).",
+    ),
+    "medication_overuse_risk": (
+        "Acute medicines on many days",
+        "In the last 30 days, acute medicines were taken on enough days to risk medication-overuse headache "
+        "(ICHD-3 8.2).",
+    ),
+    "diary_gap": (
+        "Gaps in the diary",
+        "Fewer than 24 of the last 28 days of this cycle are recorded: its figures are less reliable.",
+    ),
+    "urgent_side_effect": (
+        "Urgent side effect reported",
+        "The patient reported difficulty swallowing, speaking or breathing since the last session: "
+        "contact the patient now.",
+    ),
+    "session_due": ("Next session due", "11 weeks or more since the last treatment session."),
+    "overdue": ("Session overdue", "More than 12 weeks since the last treatment session."),
 }
 
 # Short labels for clinicians' badges.
@@ -67,7 +103,88 @@ def percent(value):
     return "–" if value is None else f"{round(float(value))}%"
 
 
-def change_in_words(period, baseline_rate):
+def counted(count, singular, plural=None):
+    """'1 headache day', '2 headache days', '0 headache days'."""
+    return f"{count} {ngettext(singular, plural or singular + 's', count)}"
+
+
+def long_date(date):
+    """Dates on clinicians' pages and reports: '1 December 2026'."""
+    return dateformat.format(date, "j F Y")
+
+
+def date_range(start, end):
+    """A period's dates in full, the year and month said once: '2–29 December 2023',
+    '17 June – 8 September 2024', '30 December 2023 – 22 March 2024'."""
+    if start == end:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{dateformat.format(start, 'j F')} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def duration_words(minutes):
+    """An attack's length for reading: '1 minute', '45 minutes', '1 hour', '2 hours 30 minutes'."""
+    if minutes is None:
+        return "still going"
+    hours, rest = divmod(int(minutes), 60)
+    parts = [counted(hours, "hour")] if hours else []
+    if rest or not hours:
+        parts.append(counted(rest, "minute"))
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- early in a cycle
+
+# Below this many counted days a rate per 28 days swings wildly (1 headache on day 1 reads as
+# 28 per 28), so pages give plain counts and no comparison. The JSON keeps its rates.
+EARLY_DAYS = 14
+
+
+def is_early(period):
+    return period.days < EARLY_DAYS
+
+
+def change_direction(change):
+    """A change from baseline with its direction: '32% fewer', '12% more', 'no change'."""
+    if change is None:
+        return "–"
+    rounded = round(float(change))
+    if rounded > 0:
+        return f"{rounded}% fewer"
+    if rounded < 0:
+        return f"{-rounded}% more"
+    return "no change"
+
+
+def count_in_days(count, days):
+    """A short early-cycle figure for a table cell: '2 in 5 days'."""
+    return f"{count} in {counted(days, 'day')}"
+
+
+def _early_words(period, is_current):
+    session = "your session" if is_current else "the session"
+    if period.days_recorded == 0:
+        return "No days recorded yet since your session." if is_current else "No days recorded in this cycle."
+    if period.days == 1:  # the one counted day is the session's own
+        text = ("A headache" if period.headache_days else "No headache") + f" on the day of {session}"
+    else:
+        where = f"the {counted(period.days, 'day')} " + ("since your session" if is_current else "of this cycle")
+        headaches = counted(period.headache_days, "headache day") if period.headache_days else "No headache days"
+        text = f"{headaches} in {where}"
+        if period.days_recorded < period.days:
+            text += f"; {period.days_recorded} of the {period.days} are recorded"
+    if is_current:
+        return text + f". It is too early to compare with before treatment: that needs at least {EARLY_DAYS} days."
+    return text + f". The cycle was too short to compare with before treatment (fewer than {EARLY_DAYS} days)."
+
+
+def change_in_words(period, baseline_rate, is_current=False):
+    """The sentence a cycle leads with: counts early in a cycle, then the rate and its change."""
+    if is_early(period):
+        return _early_words(period, is_current)
     if period.headache_days_per_28 is None:
         return "No recorded days yet."
     rate = number(period.headache_days_per_28)
@@ -83,10 +200,12 @@ def change_in_words(period, baseline_rate):
         return f"{text}, down from {before}: {rounded}% fewer."
     if rounded < 0:
         return f"{text}, up from {before}: {-rounded}% more."
-    return f"{text}, about the same as before treatment ({before})."
+    return f"{text}, the same as before treatment ({before}): no change."
 
 
 def responder_words(period):
+    if period.kind == "cycle" and is_early(period):
+        return "Too early to tell"
     if period.responder_50:
         return "50% or more fewer headache days"
     if period.responder_30:
@@ -110,22 +229,60 @@ def short_label(period):
     return "Baseline" if period.kind == "baseline" else f"Cycle {period.number}"
 
 
+def _rate_or_count(period, rate, count):
+    return count_in_days(count, period.days) if is_early(period) else number(rate)
+
+
+def _day_kinds_words(period):
+    if is_early(period):
+        return (
+            f"Migraine days: {period.migraine_days}; moderate or severe days: {period.moderate_severe_days} "
+            f"(in {counted(period.days, 'day')})"
+        )
+    return (
+        f"Migraine days per 28 days: {number(period.migraine_days_per_28)}; "
+        f"moderate or severe: {number(period.moderate_severe_days_per_28)}"
+    )
+
+
+def _attack_words(period):
+    if not period.attacks:
+        text = "No attacks"
+    else:
+        text = counted(period.attacks, "attack")
+        if period.mean_attack_hours is not None:
+            hours = number(period.mean_attack_hours)
+            text += f", on average {hours} {'hour' if hours == '1' else 'hours'}"
+    return text + f"; days with acute medicine: {period.acute_medication_days}"
+
+
 def period_rows(progress):
     """Each period with its figures formatted for the table and the page."""
+    current = progress.current_cycle
     rows = []
     for period in progress.periods:
+        is_cycle = period.kind == "cycle"
+        early = is_early(period)
+        is_current = bool(is_cycle and current and period.number == current.number)
         rows.append(
             {
                 "period": period,
                 "label": period_label(period),
-                "per_28": number(period.headache_days_per_28),
-                "migraine_per_28": number(period.migraine_days_per_28),
-                "moderate_severe_per_28": number(period.moderate_severe_days_per_28),
+                "dates": date_range(period.start, period.end),
+                "early": early,
+                "per_28": _rate_or_count(period, period.headache_days_per_28, period.headache_days),
+                "migraine_per_28": _rate_or_count(period, period.migraine_days_per_28, period.migraine_days),
+                "moderate_severe_per_28": _rate_or_count(
+                    period, period.moderate_severe_days_per_28, period.moderate_severe_days
+                ),
                 "completeness": percent(period.completeness * 100) if period.completeness is not None else "–",
-                "change": "–" if period.change_from_baseline_pct is None else percent(period.change_from_baseline_pct),
-                "change_words": change_in_words(period, progress.baseline_rate) if period.kind == "cycle" else "",
-                "responder": responder_words(period) if period.kind == "cycle" else "",
-                "midas": midas_words(period) if period.kind == "cycle" else "",
+                "days_recorded": f"{period.days_recorded} of {counted(period.days, 'day')}",
+                "change": "too early" if early else change_direction(period.change_from_baseline_pct),
+                "change_words": change_in_words(period, progress.baseline_rate, is_current) if is_cycle else "",
+                "responder": responder_words(period) if is_cycle else "",
+                "midas": midas_words(period) if is_cycle else "",
+                "day_kinds": _day_kinds_words(period),
+                "attack_words": _attack_words(period),
                 "headache_hours": number(period.headache_hours),
                 "mean_attack_hours": number(period.mean_attack_hours),
                 "mean_worst_severity": number(period.mean_worst_severity),
@@ -134,8 +291,34 @@ def period_rows(progress):
     return rows
 
 
-def flag_messages(flags):
-    return [{"name": name, "title": FLAG_TEXT[name][0], "text": FLAG_TEXT[name][1]} for name in flags]
+def worklist_figures(data):
+    """The worklist's headache-day and change cells from a patient's summary (clinic.services.summary_data)."""
+    days = data.get("days")
+    if data.get("cycle_number") and days is not None and days < EARLY_DAYS:
+        return {"per_28": count_in_days(data["headache_days"], days), "change": "too early", "early": True}
+    return {"per_28": number(data["per_28"]), "change": change_direction(data["change_pct"]), "early": False}
+
+
+def flag_messages(flags, help_numbers=None, for_clinician=False):
+    """The flags in words, for the patient (or, on a clinician's report, about the patient)."""
+    texts = CLINICIAN_FLAG_TEXT if for_clinician else FLAG_TEXT
+    numbers = help_numbers or UK_HELP
+    return [{"name": name, "title": texts[name][0], "text": texts[name][1].format(**numbers)} for name in flags]
+
+
+def clinician_urgent_notice(report):
+    """One urgent side-effect report, told to the clinician: what, when, after which session, what to do."""
+    effect = report.get_effect_display()
+    return (
+        f"Reported {effect[:1].lower()}{effect[1:]} on {long_date(report.started_on)}, "
+        f"after the session of {long_date(report.session.date)}: contact the patient now."
+    )
+
+
+def phone_href(phone):
+    """A tel: link for a phone number as the patient typed it (digits and a leading +)."""
+    digits = re.sub(r"[^\d+]", "", (phone or "").replace("(0)", ""))
+    return f"tel:{digits}" if digits else ""
 
 
 def medicine_class_rows(days_by_class):
@@ -188,10 +371,16 @@ def chart(progress):
     for index, period in enumerate(periods):
         left = PLOT["left"] + group * index + (group - bar_width * len(SERIES)) / 2
         bars = []
+        early = is_early(period)
         for offset, (attribute, css, words) in enumerate(SERIES):
             value = getattr(period, attribute)
-            height = 0 if value is None else bottom - y_of(value)
-            title = f"{short_label(period)}: {number(value)} {words} per 28 days"
+            if early:  # no bar: a rate from a few days would tower over the baseline
+                height = 0
+                count = getattr(period, attribute.removesuffix("_per_28"))
+                title = f"{short_label(period)}: {count} {words} in {counted(period.days, 'day')}, too early for a rate"
+            else:
+                height = 0 if value is None else bottom - y_of(value)
+                title = f"{short_label(period)}: {number(value)} {words} per 28 days"
             if not period.enough_data:
                 title += " (not enough data)"
             bars.append(Bar(left + offset * bar_width, bottom - height, bar_width - 2, height, css, title))
@@ -201,9 +390,9 @@ def chart(progress):
                 "label": short_label(period),
                 "label_x": PLOT["left"] + group * index + group / 2,
                 "enough_data": period.enough_data,
-                "value": number(period.headache_days_per_28),
+                "value": "too early" if early else number(period.headache_days_per_28),
                 "value_y": (bars[0].y - 4) if bars[0].height else bottom - 4,
-                "value_x": bars[0].x + bars[0].width / 2,
+                "value_x": (PLOT["left"] + group * index + group / 2) if early else bars[0].x + bars[0].width / 2,
             }
         )
     ticks = [{"value": v, "y": y_of(v)} for v in (0, 7, 14, 21, 28)]
@@ -214,7 +403,7 @@ def chart(progress):
             "label": f"Before treatment: {number(progress.baseline_rate)}"
             + (" (reported)" if progress.baseline_source == "reported" else ""),
         }
-    return {
+    wide = {
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
         "left": PLOT["left"],
@@ -222,6 +411,55 @@ def chart(progress):
         "bottom": bottom,
         "label_y": bottom + 18,
         "note_y": bottom + 34,
+        # More periods than "Cycle 10" fits under side by side: the labels are set at a slant.
+        "crowded": group < 56,
+        "groups": groups,
+        "ticks": ticks,
+        "baseline": baseline,
+    }
+    return wide | {"phone": phone_chart(wide, periods)}
+
+
+# The phone's chart: a row per period with its bars across, drawn in CSS pixels (no viewBox).
+# Lengths along the bars are percentages of the chart's width, so nothing is scaled down and the
+# text keeps its size on any screen: the wide chart, scaled to fit 390 px, has 7 px text.
+PHONE_ROW = {"label": 20, "bar": 8, "gap": 2, "after": 14}
+
+
+def phone_chart(wide, periods):
+    """The wide chart's bars, titles and values laid out for a phone (same figures, same words)."""
+    plot_height = wide["bottom"] - PLOT["top"]
+
+    def percent_of(height):
+        return round(100 * max(0.0, min(float(height), plot_height)) / plot_height, 2)
+
+    top = 24 if wide["baseline"] else 4
+    y = top
+    groups = []
+    for group, period in zip(wide["groups"], periods, strict=True):
+        bars = []
+        bar_y = y + PHONE_ROW["label"]
+        for bar in group["bars"]:
+            bars.append({"y": bar_y, "width": percent_of(bar.height), "css": bar.css, "title": bar.title})
+            bar_y += PHONE_ROW["bar"] + PHONE_ROW["gap"]
+        value = group["value"] if is_early(period) else f"{group['value']} headache days"
+        groups.append({**group, "bars": bars, "label_y": y + 14, "value": value})
+        y = bar_y - PHONE_ROW["gap"] + PHONE_ROW["after"]
+    bottom = y - PHONE_ROW["after"] + 4
+    baseline = None
+    if wide["baseline"]:
+        baseline = {**wide["baseline"], "x": percent_of(wide["bottom"] - wide["baseline"]["y"])}
+    ticks = [
+        {"value": tick["value"], "x": percent_of(wide["bottom"] - tick["y"])}
+        | {"anchor": "start" if tick["value"] == 0 else "end" if tick["value"] == Y_MAX else "middle"}
+        for tick in wide["ticks"]
+    ]
+    return {
+        "top": top,
+        "bottom": bottom,
+        "tick_y": bottom + 16,
+        "height": bottom + 22,
+        "bar_height": PHONE_ROW["bar"],
         "groups": groups,
         "ticks": ticks,
         "baseline": baseline,

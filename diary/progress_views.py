@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 
 from diary import cycles, presentation, services
 from diary.forms import MidasForm
+from diary.templatetags.wording import help_numbers
 from diary.views import patient_required
 from migraine_app import caching
 
 
-def progress_context(loaded, rules=None):
+def progress_context(loaded, rules=None, *, for_clinician=False):
+    """The progress page's context; for_clinician words the urgent notice and the report's flags for them."""
     rules = rules or services.rules()
     progress = loaded.progress
     current = progress.current_cycle
@@ -22,13 +24,15 @@ def progress_context(loaded, rules=None):
     midas_due = bool(
         current and current.day >= rules.midas_offer_day and cycle_periods and cycle_periods[-1].midas_score is None
     )
-    return {
+    numbers = help_numbers()
+    rows = presentation.period_rows(progress)
+    context = {
         "loaded": loaded,
         "progress": progress,
-        "rows": presentation.period_rows(progress),
-        "cycle_rows": [row for row in presentation.period_rows(progress) if row["period"].kind == "cycle"],
+        "rows": rows,
+        "cycle_rows": [row for row in rows if row["period"].kind == "cycle"],
         "chart": presentation.chart(progress),
-        "flag_messages": presentation.flag_messages([f for f in progress.flags if f != "urgent_side_effect"]),
+        "flag_messages": presentation.flag_messages([f for f in progress.flags if f != "urgent_side_effect"], numbers),
         "urgent_side_effects": loaded.urgent_side_effects,
         "weeks": [(p, p.weeks) for p in cycle_periods],
         "week_numbers": list(range(1, rules.weeks_in_cycle + 1)),
@@ -38,8 +42,20 @@ def progress_context(loaded, rules=None):
             cycles.medicine_days_by_class(loaded.attacks, progress.today, rules.overuse_window_days)
         ),
         "months": progress.months,
-        "flag_report": presentation.flag_messages(progress.flags),
+        "flag_report": presentation.flag_messages(progress.flags, numbers, for_clinician=for_clinician),
+        "for_clinician": for_clinician,
+        "early_days": presentation.EARLY_DAYS,
     }
+    if for_clinician:
+        phone = loaded.profile.phone
+        context.update(
+            {
+                "urgent_notices": [presentation.clinician_urgent_notice(r) for r in loaded.urgent_side_effects],
+                "patient_phone": phone,
+                "patient_phone_href": presentation.phone_href(phone),
+            }
+        )
+    return context
 
 
 @patient_required

@@ -127,12 +127,12 @@ def mark_headache_free(patient, dates, now=None):
         return 0
     for date in dates:
         if date > today:
-            raise MarkRefused(date, f"{date:%A %d %B} is in the future: mark a day once it has happened.")
+            raise MarkRefused(date, f"{date:%A} {date.day} {date:%B} is in the future: mark a day once it has happened.")
     touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
     for date in dates:
         if date in touched:
             raise MarkRefused(
-                date, f"You recorded a headache on {date:%A %d %B}, so it cannot be marked headache-free."
+                date, f"You recorded a headache on {date:%A} {date.day} {date:%B}, so it cannot be marked headache-free."
             )
     with transaction.atomic():
         existing = set(HeadacheFreeDay.objects.filter(patient=patient, date__in=dates).values_list("date", flat=True))
@@ -149,14 +149,42 @@ def unmark_headache_free(patient, date):
     return removed
 
 
+class DiaryFull(Exception):
+    """The diary would pass settings.DIARY_MAX_ATTACKS headaches: nothing is saved.
+
+    migraine_app.limits turns it into this message on the diary's home page.
+    """
+
+    def __init__(self, limit, adding):
+        self.limit = limit
+        self.adding = adding
+        self.message = (
+            f"Your diary already has {limit:,} headaches, the most one diary can keep, so this one was not "
+            "saved. If that seems wrong, show your clinic your diary's download (CSV)."
+        )
+        super().__init__(self.message)
+
+
+def check_room_for_attacks(patient, adding=1):
+    """Raise DiaryFull if `adding` more headaches would take the patient's diary past the cap."""
+    from django.conf import settings
+
+    limit = settings.DIARY_MAX_ATTACKS
+    if Attack.objects.filter(patient=patient).count() + adding > limit:
+        raise DiaryFull(limit, adding)
+
+
 @transaction.atomic
 def save_attack(attack, medicines, now=None):
     """Save an attack and its medicines, and remove headache-free marks from the days it touches.
 
     medicines: (class, name) pairs, replacing any the attack had. Returns how many marks were removed.
+    A new attack past the diary's cap is refused (DiaryFull).
     """
     now = now or timezone.now()
     profile = profile_for(attack.patient)
+    if attack._state.adding:
+        check_room_for_attacks(attack.patient)
     attack.save()
     attack.medicines.all().delete()
     AttackMedicine.objects.bulk_create(
@@ -179,6 +207,62 @@ def end_attack(attack, now=None):
     attack.save(update_fields=["duration_minutes", "updated_at"])
     diary_changed(attack.patient)
     return attack
+
+
+class StopRefused(Exception):
+    """The time a headache stopped cannot be right: before it started, in the future, too long."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def stop_attack(attack, stopped_at=None, now=None):
+    """A headache still going stopped at stopped_at (None: just now): save its real duration.
+
+    Refused (StopRefused) for a time in the future, not after its start, or more than 14 days on.
+    """
+    now = now or timezone.now()
+    if stopped_at is None:
+        return end_attack(attack, now=now)
+    profile = profile_for(attack.patient)
+    start = attack.start_instant(profile.tz)
+    started = f"{attack.start_time:%H:%M} on {attack.start_date:%A} {attack.start_date.day} {attack.start_date:%B}"
+    if stopped_at > now:
+        raise StopRefused('That is in the future: give the time it stopped, or choose "Just now".')
+    minutes = int((stopped_at - start).total_seconds() // 60)
+    if minutes < 1:
+        raise StopRefused(f"It started at {started}: give a time after that.")
+    if minutes > MAX_DURATION_MINUTES:
+        raise StopRefused(
+            f"It started at {started}: that would make it longer than 14 days, the longest a headache can "
+            "last here. Check the date."
+        )
+    attack.duration_minutes = minutes
+    attack.save(update_fields=["duration_minutes", "updated_at"])
+    diary_changed(attack.patient)
+    return attack
+
+
+# A second "Headache now" within this long of one still going is the same headache, tapped twice.
+REPEAT_TAP = dt.timedelta(minutes=10)
+
+
+def log_headache_now(attack, now=None):
+    """Save a headache starting now and still going (the home page's fast path), once.
+
+    If the patient logged a headache still going in the last few minutes, that one is returned
+    instead: (attack, False). The patient's profile row is locked meanwhile, so two taps sent at
+    once, even across a minute's turn, leave one row. Returns (attack, created).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = PatientProfile.objects.select_for_update().get(user=attack.patient)
+        for ongoing in Attack.objects.filter(patient=attack.patient, duration_minutes__isnull=True):
+            if now - ongoing.start_instant(profile.tz) <= REPEAT_TAP:
+                return ongoing, False
+        save_attack(attack, [], now=now)
+    return attack, True
 
 
 def rules():

@@ -4,16 +4,19 @@ import calendar as pycalendar
 import datetime as dt
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import rate_limited
 from diary import csvio, cycles, services, timeutil
 from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
@@ -81,13 +84,18 @@ def _day_infos(request, first, last, attack_rows=None):
 @patient_required
 @caching.patient_page
 def home(request):
+    return render(request, "diary/home.html", _home_context(request))
+
+
+def _home_context(request, refused_stop=None):
+    """The diary home's context; refused_stop: a refused "It has stopped at a time" to show again."""
     today = request.today
     first = today - dt.timedelta(days=HOME_DAYS - 1)
     attack_rows = list(services.attacks_near(request.user, first, today))  # includes every attack still going
     days = _day_infos(request, first, today, attack_rows)
     session_dates = _session_dates(request)
-    ongoing = [attack for attack in attack_rows if attack.is_ongoing]
-    context = {
+    ongoing = [_ongoing_card(request, attack, refused_stop) for attack in attack_rows if attack.is_ongoing]
+    return {
         "today": today,
         "today_info": days[-1],
         "days": list(reversed(days)),
@@ -96,7 +104,28 @@ def home(request):
         "ongoing": ongoing,
         "urgent_side_effects": _urgent_side_effects(request.user, session_dates),
     }
-    return render(request, "diary/home.html", context)
+
+
+# "It has stopped": minutes ago, and the words on the home page's buttons.
+STOP_CHOICES = [(0, "Just now"), (30, "30 min ago"), (60, "1 hour ago"), (120, "2 hours ago")]
+
+
+def _ongoing_card(request, attack, refused_stop=None):
+    """A headache still going, with the "It has stopped" choices that fall after its start."""
+    started = attack.start_instant(request.profile.tz)
+    card = {
+        "attack": attack,
+        "stop_choices": [
+            (ago, label)
+            for ago, label in STOP_CHOICES
+            if ago == 0 or request.now - dt.timedelta(minutes=ago) >= started + dt.timedelta(minutes=1)
+        ],
+        "started_before_today": attack.start_date < request.today,
+        "refused": None,
+    }
+    if refused_stop is not None and refused_stop["pk"] == attack.pk:
+        card["refused"] = refused_stop
+    return card
 
 
 def _usual_medicines(request):
@@ -105,14 +134,17 @@ def _usual_medicines(request):
 
 @patient_required
 def headache_new(request):
-    form = AttackForm(
-        request.POST or None, profile=request.profile, usual_medicines=_usual_medicines(request), now=request.now
-    )
+    if request.method == "POST" and request.POST.get("quick") == "now":
+        return _headache_now(request)
     chosen_day = _parse_date(request.GET.get("date", ""))
-    if chosen_day is not None and chosen_day < request.today:
+    form = AttackForm(
+        request.POST or None,
+        profile=request.profile,
+        usual_medicines=_usual_medicines(request),
+        now=request.now,
         # From a day's page: log a headache on that day.
-        form.initial["when"] = "other"
-        form.fields["start_date"].initial = chosen_day
+        day=chosen_day if chosen_day is not None and chosen_day < request.today else None,
+    )
     if request.method == "POST" and form.is_valid():
         attack = form.apply_to(Attack(patient=request.user))
         try:
@@ -120,9 +152,39 @@ def headache_new(request):
         except IntegrityError:  # the same headache sent twice at once (a double tap)
             messages.info(request, "This headache is already in your diary.")
             return redirect("diary:home")
-        messages.success(request, "Headache saved." + _marks_removed_note(removed))
+        messages.success(request, _saved_message(request, "Headache saved", attack, removed))
         return redirect("diary:home")
     return render(request, "diary/attack_form.html", {"form": form, "attack": None})
+
+
+def _headache_now(request):
+    """The home page's fast path: a headache starting now and still going, at the severity tapped."""
+    data = {"when": "now", "duration_choice": "ongoing", "severity": request.POST.get("severity", "")}
+    form = AttackForm(data, profile=request.profile, usual_medicines=[], now=request.now)
+    if not form.is_valid():
+        if form.has_error(NON_FIELD_ERRORS, "duplicate"):  # a second tap in the same minute
+            messages.info(request, "This headache is already in your diary.")
+        else:
+            messages.error(request, "Choose how bad it is: mild, moderate or severe. Nothing was saved.")
+        return redirect("diary:home")
+    try:
+        attack, created = services.log_headache_now(form.apply_to(Attack(patient=request.user)), now=request.now)
+    except IntegrityError:  # two taps at once
+        messages.info(request, "This headache is already in your diary.")
+        return redirect("diary:home")
+    if created:
+        messages.success(request, _saved_message(request, "Headache saved", attack))
+    else:
+        messages.info(
+            request,
+            format_html(
+                'You logged a headache at {} a moment ago, and it is still going: nothing new was saved. '
+                '<a class="alert-link" href="{}">Change it</a>',
+                f"{attack.start_time:%H:%M}",
+                reverse("diary:headache_edit", args=[attack.pk]),
+            ),
+        )
+    return redirect("diary:home")
 
 
 def _parse_date(value):
@@ -138,6 +200,40 @@ def _marks_removed_note(removed):
     if not removed:
         return ""
     return f" It replaced {removed} headache-free mark{'s' if removed != 1 else ''}."
+
+
+def _plural(count, unit):
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def _length_words(minutes):
+    """A headache's length as people say it: 1 minute, 2 hours 5 minutes, 24 hours, 3 days 2 hours."""
+    days, rest = divmod(minutes, 1440) if minutes >= 2880 else (0, minutes)
+    hours, minutes = divmod(rest, 60)
+    parts = [_plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]
+    return " ".join(parts) or "0 minutes"
+
+
+def _day_words(date, today):
+    """Tuesday 24 November (with the year when it is not this year's)."""
+    words = f"{date:%A} {date.day} {date:%B}"
+    return words if date.year == today.year else f"{words} {date.year}"
+
+
+def _saved_message(request, saved, attack, removed=0):
+    """What was saved, in words, with a link to change it:
+    "Headache saved: Tuesday 24 November, 09:00, 5 hours, moderate." """
+    length = "still going" if attack.is_ongoing else _length_words(attack.duration_minutes)
+    return format_html(
+        '{}: {}, {}, {}, {}.{} <a class="alert-link" href="{}">Change it</a>',
+        saved,
+        _day_words(attack.start_date, request.today),
+        f"{attack.start_time:%H:%M}",
+        length,
+        attack.get_severity_display().lower(),
+        _marks_removed_note(removed),
+        reverse("diary:headache_edit", args=[attack.pk]),
+    )
 
 
 @patient_required
@@ -156,7 +252,7 @@ def headache_edit(request, pk):
         except IntegrityError:
             messages.info(request, "You have already logged this headache: nothing was changed.")
             return redirect("diary:day", date=attack.start_date.isoformat())
-        messages.success(request, "Headache updated." + _marks_removed_note(removed))
+        messages.success(request, _saved_message(request, "Headache updated", attack, removed))
         return redirect("diary:day", date=attack.start_date.isoformat())
     return render(request, "diary/attack_form.html", {"form": form, "attack": attack})
 
@@ -176,18 +272,53 @@ def headache_delete(request, pk):
 @patient_required
 @require_POST
 def headache_end(request, pk):
+    """A headache still going has stopped: just now, some minutes ago (ago=30), or at a time typed."""
     attack = _get_attack_for_user(request, pk)
-    if attack.is_ongoing:
-        services.end_attack(attack, now=request.now)
-        messages.success(request, f"Saved: it lasted {_hours_minutes(attack.duration_minutes)}.")
+    if not attack.is_ongoing:  # a second tap: the first saved it
+        return redirect("diary:home")
+    try:
+        services.stop_attack(attack, _stopped_at(request, attack), now=request.now)
+    except services.StopRefused as refusal:
+        refused = {
+            "pk": attack.pk,
+            "message": refusal.message,
+            "date": request.POST.get("stopped_date", ""),
+            "time": request.POST.get("stopped_time", ""),
+        }
+        return render(request, "diary/home.html", _home_context(request, refused))
+    messages.success(
+        request,
+        format_html(
+            'Saved: it lasted {}. <a class="alert-link" href="{}">Change it</a>',
+            _length_words(attack.duration_minutes),
+            reverse("diary:headache_edit", args=[attack.pk]),
+        ),
+    )
     return redirect("diary:home")
 
 
-def _hours_minutes(minutes):
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+def _stopped_at(request, attack):
+    """When the person says it stopped, as an instant; None for "just now"."""
+    if "stopped_time" in request.POST:
+        text = request.POST.get("stopped_time", "").strip()
+        if not text:
+            raise services.StopRefused("Give the time it stopped.")
+        date = _parse_date(request.POST.get("stopped_date", "")) or request.today
+        try:
+            time = dt.time.fromisoformat(text).replace(second=0, microsecond=0)
+        except ValueError:
+            raise services.StopRefused("Give the time as hours and minutes, for example 14:30.") from None
+        try:
+            return timeutil.to_instant(date, time, request.profile.tz, strict=True)
+        except timeutil.NonexistentLocalTime:
+            raise services.StopRefused(
+                "The clocks went forward at that time, so it did not exist. Choose a time an hour later."
+            ) from None
+    ago = request.POST.get("ago", "0")
+    minutes = {str(minutes): minutes for minutes, _ in STOP_CHOICES}.get(ago)
+    if minutes is None:
+        raise services.StopRefused("Choose one of the times shown.")
+    return None if minutes == 0 else request.now - dt.timedelta(minutes=minutes)
 
 
 def _safe_next(request, default):
@@ -250,8 +381,22 @@ def _add_months(date, months):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+# How the calendar paints a day (templates/diary/calendar.html, the .day-* colours in app.css).
+SEVERITY_KINDS = {1: "mild", 2: "moderate", 3: "severe"}
+
+
+def _calendar_kind(info, future):
+    if info is None:
+        return "outside"  # a day of the month before or after, left blank
+    if future:
+        return "future"
+    if info.status == "headache":
+        return SEVERITY_KINDS.get(info.worst_severity, "mild")
+    return "free" if info.status == "headache_free" else "unrecorded"
+
+
 @patient_required
-@caching.patient_page
+@caching.patient_page(query=("month",))
 def calendar(request):
     month = _parse_month(request.GET.get("month", ""), request.today)
     if not timeutil.MIN_DATE <= month <= dt.date(2999, 12, 1):
@@ -274,6 +419,7 @@ def calendar(request):
                     "session": date in sessions,
                     "future": date > request.today,
                     "today": date == request.today,
+                    "kind": _calendar_kind(infos.get(date), date > request.today),
                 }
                 for date in week
             ]
@@ -375,7 +521,8 @@ def session_side_effects(request, pk):
             messages.error(
                 request,
                 "Difficulty swallowing, speaking or breathing needs urgent medical care now: "
-                "call 999 or go to A&E. Tell them you had Botox injections.",
+                f"call {settings.EMERGENCY_NUMBER} or go to {settings.EMERGENCY_DEPARTMENT}. "
+                "Tell them you had Botox injections.",
             )
         else:
             messages.success(request, "Side effect saved. Your clinician can discuss it with you.")
@@ -403,11 +550,13 @@ def side_effect_delete(request, pk):
 
 
 @patient_required
+@rate_limited("export")
 def export_csv(request):
     return csvio.download_response(request.user, f"headache-diary-{request.today.isoformat()}.csv")
 
 
 @patient_required
+@rate_limited("import", methods=("POST",))
 def import_csv(request):
     result = None
     errors = []
@@ -423,4 +572,11 @@ def import_csv(request):
         if result is not None:
             messages.success(request, result.summary())
             return redirect("diary:import")
-    return render(request, "diary/import.html", {"errors": errors, "max_rows": csvio.MAX_ROWS})
+    context = {
+        "errors": errors,
+        # A problem with the whole file reads as a sentence; a row's problem starts with where it is.
+        "error_texts": [error.message if error.column == "file" else str(error) for error in errors],
+        "rows_wrong": any(error.line is not None for error in errors),
+        "max_rows": csvio.MAX_ROWS,
+    }
+    return render(request, "diary/import.html", context)

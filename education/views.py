@@ -58,7 +58,7 @@ def _search(sections, query):
     return sections.filter(matches)
 
 
-@caching.public_page
+@caching.public_page(query=("q",))
 def search(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     results = list(_search(_sections_for(request.user), query)) if query else []

@@ -4,10 +4,13 @@ import time
 from urllib.parse import quote
 
 from axes import utils as axes_utils
+from axes.handlers.proxy import AxesProxyHandler
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from diary import roles
 from migraine_app import browser_sessions
@@ -26,6 +29,44 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def _own_credentials(request):
+    return {settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()}
+
+
+def current_password_paused(request):
+    """Signing in is paused for this account or this address, so its current password is not checked either.
+
+    Password change and account deletion ask for the current password: guessing it there counts
+    like guessing it at sign-in (count_wrong_current_password), so a stolen session cannot be used
+    to try passwords without limit.
+    """
+    return AxesProxyHandler.is_locked(request, _own_credentials(request))
+
+
+def count_wrong_current_password(request):
+    """A wrong current password is a failed sign-in for django-axes: after AXES_FAILURE_LIMIT of them
+    (with failed sign-ins) in AXES_COOLOFF_TIME, AxesMiddleware answers with the pause page."""
+    user_login_failed.send(sender=__name__, credentials=_own_credentials(request), request=request)
+
+
+def is_page_view(request):
+    """A person opened this page, so it belongs in the patient's access log.
+
+    Not a HEAD, not a browser's prefetch, and not a request another site's page made on its own:
+    Sec-Fetch-Site "cross-site" or "same-site" counts only with Sec-Fetch-User "?1" (the person
+    clicked or typed). Same-origin requests, typed addresses and bookmarks ("none"), and browsers
+    that send no Sec-Fetch headers all count.
+    """
+    if request.method != "GET":
+        return False
+    purpose = f"{request.headers.get('Sec-Purpose', '')} {request.headers.get('Purpose', '')}".lower()
+    if "prefetch" in purpose:
+        return False
+    if request.headers.get("Sec-Fetch-Site") in (None, "same-origin", "none"):
+        return True
+    return request.headers.get("Sec-Fetch-User") == "?1"
 
 
 def is_privileged(user):
@@ -103,3 +144,20 @@ class AppCSPMiddleware(CSPMiddleware):
         if not report_only and request.path_info.startswith("/admin/"):
             parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
         return parts
+
+
+class PrivatePagesMiddleware:
+    """Every response to a signed-in user says `Cache-Control: private, no-store`: no browser or
+    proxy keeps a copy of a diary page (cached by the app or not), to be shown after signing out
+    or to the next person at a shared computer. Pages for visitors who are not signed in are left
+    alone (the guide may be kept)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

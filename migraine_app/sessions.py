@@ -15,6 +15,7 @@ from django.contrib import auth
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -24,6 +25,11 @@ _request_session = ContextVar("request_session", default=None)
 
 class SessionStore(db.SessionStore):
     _user_values = None
+
+    def _validate_session_key(self, key):
+        """Only a key Django could have made (letters a-z and digits): any other cookie, one with a
+        NUL byte for one, is no session and reaches no query (PostgreSQL refuses a NUL outright)."""
+        return isinstance(key, str) and 8 <= len(key) <= 40 and all(char in VALID_KEY_CHARS for char in key)
 
     @classmethod
     def get_model_class(cls):

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a Host not in ALLOWED_HOSTS and a body over REQUEST_BODY_MAX_BYTES are refused before
+    # anything reads them.
+    "migraine_app.limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "migraine_app.security.AppCSPMiddleware",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "migraine_app.sessions.AuthenticationMiddleware",  # Django's, with the user read with the session
+    "migraine_app.security.PrivatePagesMiddleware",  # Cache-Control: private, no-store when signed in
     "django_otp.middleware.OTPMiddleware",
     "migraine_app.security.SessionActivityMiddleware",
     "migraine_app.security.RequireTwoFactorMiddleware",
@@ -132,6 +136,9 @@ AXES_LOCKOUT_CALLABLE = "migraine_app.security.lockout_response"
 AXES_CLIENT_STR_CALLABLE = "migraine_app.security.anonymous_client_str"  # no email or address in logs
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not stored
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# A wrong current password on password change or account deletion counts as a failed sign-in
+# (migraine_app.security.count_wrong_current_password); axes keeps the form's fields, never these.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 # Sessions end after this long without a request; clinicians' and staff's sooner.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 14 * 24 * 3600, minimum=60)
@@ -143,6 +150,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Two-factor sign-in (TOTP with recovery codes) for clinicians and staff.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Migraine diary")
+# Secret keys and recovery codes never appear in admin (diary.admin replaces django-otp's admin too).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
@@ -164,7 +173,12 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# No default when DEBUG is off: the console backend would print password-reset links to the log.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else None)
+if not EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must be set when DEBUG is off, for example django.core.mail.backends.smtp.EmailBackend"
+    )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -175,7 +189,8 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Migraine diary <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address in reminder emails' sign-in links.
+# The app's public address: every link in an email (reminders, password resets, enrolment) starts
+# with it, never with the Host a request came with.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------- HTTPS and headers
@@ -233,6 +248,26 @@ PERMISSIONS_POLICY = {
     ]
 }
 
+# ---------------------------------------------------------------- limits (README: "Limits and logs")
+
+# The most headaches one diary keeps (50 years of daily headaches): logging and imports past it are refused.
+DIARY_MAX_ATTACKS = env_int("DIARY_MAX_ATTACKS", 20000, minimum=1)
+# The largest request body: the import's 2 MB file (diary.csvio.MAX_BYTES) and the form around it.
+# A larger Content-Length is refused (413) before the body is read (migraine_app.limits); nothing is
+# ever written to a temporary file.
+REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024 + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# Requests per hour (fixed windows, counted in the default cache: core.ratelimit) on the pages that
+# cost the most, per account; sign-ups per address.
+RATE_LIMIT_WINDOW_SECONDS = 3600
+RATE_LIMITS = {
+    "import": env_int("RATE_LIMIT_IMPORTS_PER_HOUR", 20, minimum=1),
+    "export": env_int("RATE_LIMIT_EXPORTS_PER_HOUR", 30, minimum=1),
+    "data_download": env_int("RATE_LIMIT_DATA_DOWNLOADS_PER_HOUR", 10, minimum=1),
+    "signup": env_int("RATE_LIMIT_SIGNUPS_PER_HOUR", 10, minimum=1),
+}
+
 # Logs carry no personal data: request paths hold no identifiers beyond row ids, and
 # nothing logs a diary value, a note or an email address.
 LOGGING = {
@@ -241,6 +276,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Where pages send a patient for urgent help. The defaults are the UK's; a clinic elsewhere sets
+# its own (for example 112, "116 117" and "the emergency department"). URGENT_ADVICE=none leaves
+# the advice line out where there is none.
+EMERGENCY_NUMBER = env_str("EMERGENCY_NUMBER", "999")
+if not all(part.isdigit() for part in EMERGENCY_NUMBER.split()):
+    raise ImproperlyConfigured(f"EMERGENCY_NUMBER must be digits, such as 999 or 112; got {EMERGENCY_NUMBER!r}")
+URGENT_ADVICE = env_str("URGENT_ADVICE", "NHS 111")
+if URGENT_ADVICE.lower() == "none":
+    URGENT_ADVICE = ""
+EMERGENCY_DEPARTMENT = env_str("EMERGENCY_DEPARTMENT", "A&E")
 
 # The thresholds of CLINICAL.md, each with its default there. A clinic may follow its own policy
 # by setting the variable (whole numbers). See the README's table.

@@ -8,6 +8,7 @@ only makes tests slow or noisy.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from migraine_app.settings import *  # noqa: E402,F403
 

@@ -20,6 +20,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from diary.forms import PlainErrorsMixin
+
 RECOVERY_CODES = 10
 ENROLMENT_SESSION_KEY = "_2fa_enrolment_for"
 
@@ -50,12 +52,16 @@ def enrolment_link(user):
     return settings.SITE_URL.rstrip("/") + path
 
 
-class TokenForm(forms.Form):
+class TokenForm(PlainErrorsMixin, forms.Form):
     token = forms.CharField(
         label="Code",
         max_length=16,
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={
+            "required": "Give the 6-digit code your authenticator app shows now.",
+            "max_length": "That is too long for a code: give the 6 digits your app shows now, or a recovery code.",
+        },
     )
 
     def clean_token(self):

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from diary import account_views
-from diary.forms import EmailAuthenticationForm
+from diary import account_views, theme
+from diary.forms import ChangePasswordForm, EmailAuthenticationForm, NewPasswordForm, ResetPasswordForm
 from migraine_app import browser_sessions, two_factor, views
 
 admin.site.site_header = "Migraine diary administration"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("start/", views.start, name="start"),
+    path("theme/", theme.switch, name="theme"),
     path("learn/", include("education.urls")),
     path("diary/", include("diary.urls")),
     path("clinic/", include("clinic.urls")),
@@ -32,6 +33,22 @@ urlpatterns = [
     path("accounts/data/", account_views.data_download, name="data_download"),
     path("accounts/signed-in/", browser_sessions.signed_in_browsers, name="signed_in_browsers"),
     path("accounts/delete/", account_views.delete_account, name="delete_account"),
+    # Django's password views with our forms, whose messages are in our words (issue #12 item 3).
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(form_class=ResetPasswordForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -139,7 +139,7 @@ def test_profile_saves_time_zone_email_and_reported_baseline(client, patient):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"), [("31.5", "less than or equal to 31"), ("-1", "greater than or equal to 0"), ("12.25", "")]
+    ("value", "message"), [("31.5", "can be at most 31"), ("-1", "must be at least 0"), ("12.25", "one decimal")]
 )
 def test_profile_refuses_a_reported_baseline_out_of_range(client, patient, value, message):
     client.force_login(patient)

@@ -36,6 +36,25 @@ def test_each_day_is_headache_headache_free_or_unrecorded(patient_client, patien
     assert days[dt.date(2026, 10, 20)]["future"] is True
 
 
+def test_each_day_is_painted_as_its_kind(patient_client, patient):
+    for day, severity in ((5, 3), (6, 2), (7, 1)):
+        attack(patient, f"2026-10-{day:02d}", severity=severity)
+    attack(patient, "2026-10-07", time="15:00", severity=1)
+    headache_free(patient, "2026-10-08")
+    session(patient, "2026-10-09")
+    response = patient_client.get(URL)
+    days = cells(response)
+    kinds = {day: days[dt.date(2026, 10, day)]["kind"] for day in (5, 6, 7, 8, 9, 15, 16)}
+    assert kinds == {5: "severe", 6: "moderate", 7: "mild", 8: "free", 9: "unrecorded", 15: "unrecorded", 16: "future"}
+    page = response.text
+    for kind in ("severe", "moderate", "mild", "free", "unrecorded", "future"):
+        assert f'class="day-cell day-{kind}' in page
+    assert 'Friday </span>9<span class="visually-hidden"> October, treatment session:' in page  # in words too
+    assert "> October, today:</span>" in page and 'aria-current="date"' in page
+    assert '<td class="day-cell day-future" data-date="2026-10-16">' in page  # no link to a day to come
+    assert 'href="/diary/days/2026-10-16/"' not in page
+
+
 def test_an_attack_from_the_previous_month_colours_its_first_day(patient_client, patient):
     attack(patient, "2026-09-30", time="22:00", minutes=240)
     days = cells(patient_client.get(URL))

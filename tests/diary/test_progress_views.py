@@ -192,7 +192,7 @@ def test_the_progress_page_shows_chart_table_and_words(patient_client, patient):
     response = patient_client.get(PROGRESS)
     text = response.text
     assert "<svg" in text and "<title>Cycle 1: 14 headache days per 28 days</title>" in text
-    assert "14 headache days per 28 days, about the same as before treatment (14)." in text
+    assert "14 headache days per 28 days, the same as before treatment (14): no change." in text
     assert "Before treatment: 14" in text
     assert 'href="/learn/expected-results/"' in text
     assert "Week by week after each session" in text
@@ -316,6 +316,6 @@ def test_the_week_by_week_table_marks_weeks_not_fully_recorded(patient_client, p
     page = patient_client.get(PROGRESS).text
     assert '<td class="week-cell week-2">2</td>' in page
     assert (
-        '<td class="week-cell week-1 partial" title="Week 2: 1 headache days, 3 of 7 days recorded">1'
+        '<td class="week-cell week-1 partial" title="Week 2: 1 headache day, 3 of 7 days recorded">1'
         '<span class="visually-hidden"> (3 of 7 days recorded)</span><span aria-hidden="true">*</span></td>'
     ) in page

@@ -1,10 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from diary.models import SideEffectReport, TreatmentSession
-from tests.diary.factories import session, side_effect
+from tests.diary.factories import attack, session, side_effect
 
 LIST = reverse("diary:sessions")
 NEW = reverse("diary:session_new")
@@ -40,9 +41,9 @@ def test_adding_a_session_then_asks_about_side_effects(patient_client, patient):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("units", "196", "less than or equal to 195"),
-        ("sites", "40", "less than or equal to 39"),
-        ("units", "0", "greater than or equal to 1"),
+        ("units", "196", "Units can be at most 195"),
+        ("sites", "40", "Injection sites can be at most 39"),
+        ("units", "0", "Units must be at least 1."),
         ("date", "2026-10-16", "A treatment session cannot be after today."),
     ],
 )
@@ -144,3 +145,23 @@ def test_another_patient_s_side_effect_is_404(patient_client, other_patient):
     report = side_effect(other_patient, session(other_patient, "2026-10-01"))
     assert patient_client.post(reverse("diary:side_effect_delete", args=[report.pk])).status_code == 404
     assert SideEffectReport.objects.filter(pk=report.pk).exists()
+
+
+@override_settings(EMERGENCY_NUMBER="112", EMERGENCY_DEPARTMENT="the emergency department")
+def test_the_urgent_message_gives_the_emergency_number_from_settings(patient_client, patient):
+    treatment = session(patient, "2026-10-01")
+    response = patient_client.post(
+        side_effects_url(treatment),
+        {"effect": "swallowing_speaking_breathing", "severity": "2", "started_on": "2026-10-03"},
+        follow=True,
+    )
+    assert "call 112 or go to the emergency department." in response.text
+    assert "999" not in response.text
+
+
+def test_the_day_page_says_1_minute_and_1_unit_in_the_singular(patient_client, patient):
+    session(patient, "2026-10-01", units=1, sites=1)
+    attack(patient, "2026-10-01", minutes=1)
+    text = patient_client.get(reverse("diary:day", args=["2026-10-01"])).text
+    assert "lasted 1 minute." in text
+    assert "1 unit, 1 site" in text

@@ -143,5 +143,5 @@ def test_home_page_leads_to_the_guide_and_the_diary(client):
     assert 'href="/learn/"' in response.text
     assert 'href="/diary/"' in response.text
     assert "This app supports, and does not replace, your clinician's advice" in response.text
-    assert '<html lang="en-GB">' in response.text
+    assert '<html lang="en-GB"' in response.text
     assert 'href="#main"' in response.text

@@ -43,6 +43,7 @@ TABLE = {
     "home": ("get", EVERYONE),
     "healthz": ("get", EVERYONE),
     "start": ("get", "L R R R R R R"),
+    "theme": ("post", "R R R R R R R"),  # saves the choice (the account's, or the browser's) and goes back
     "education:guide": ("get", EVERYONE),
     "education:search": ("get", EVERYONE),
     "education:section": ("get", EVERYONE),
@@ -108,7 +109,7 @@ TABLE = {
     "admin:app_list": ("get", "AL AL AL AL AL 404 200"),
     "admin:education_section_*": ("get", "AL AL AL AL AL 200 200"),
     "admin:auth_*": ("get", "AL AL AL AL AL 403 {super}"),
-    "admin:otp_*": ("get", "AL AL AL AL AL 403 {super}"),
+    "admin:otp_*": ("get", "AL AL AL AL AL 403 {super_no_add}"),
     "admin:axes_*": ("get", "AL AL AL AL AL 403 {super_no_add}"),
     "admin:diary_*": ("get", "AL AL AL AL AL 403 {super_readonly}"),
     "admin:clinic_share_*": ("get", "AL AL AL AL AL 403 {super_no_change}"),

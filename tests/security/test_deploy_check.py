@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": "x7#Jq!v2@LmZ9$wR4&tYp0^sK8*dF3(hN6)gB1_cV5+eA_production_like_key",
     "ALLOWED_HOSTS": "diary.example.org",
     "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "DJANGO_SETTINGS_MODULE": "migraine_app.settings",
 }
 

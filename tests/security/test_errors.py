@@ -75,3 +75,13 @@ def test_logs_hold_no_personal_data(client, patient, caplog):
     messages = " ".join(record.getMessage() for record in caplog.records)
     assert "Not Found" in messages or "AXES" in messages  # something was logged...
     assert "alice@example.com" not in messages  # ...and not the email
+
+
+def test_an_error_page_drawn_before_the_user_is_known_renders(rf):
+    """A 400 raised before the authentication middleware (a bad Host, a too-large body) has no request.user."""
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    assert not hasattr(request, "user")
+    html = render_to_string("400.html", request=request)
+    assert "does not replace, your clinician's advice" in html
