@@ -29,7 +29,7 @@ limit_request_field_size = 8190  # bytes per header, the session and CSRF cookie
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 # Paths that carry a secret: everything after these prefixes is masked.
-TOKEN_PATH = re.compile(r"^(/accounts/reset/|/accounts/2fa/enrol/)(?!done/$).+$")
+TOKEN_PATH = re.compile(r"^(/accounts/reset/|/accounts/2fa/enrol/|/accounts/confirm/|/accounts/email/)(?!done/$).+$")
 # And any other path segment that looks like a Django token ("<timestamp>-<hash>").
 TOKEN_SEGMENT = re.compile(r"(?<=/)[0-9a-z]{1,13}-[0-9a-f]{20,}(?=/|$)")
 

@@ -32,6 +32,8 @@ class ShareRefused(Exception):
 
 def share_with(patient, code):
     """Share the patient's diary with the clinician whose share code this is."""
+    if PatientProfile.objects.filter(user=patient, email_confirmed=False).exists():
+        raise ShareRefused("Confirm your email address first (open the link we sent you), then share your diary.")
     code = normalise_share_code(code)
     profile = ClinicianProfile.objects.select_related("user").filter(share_code=code).first() if code else None
     if profile is None or not profile.user.is_active or not roles.is_clinician(profile.user):

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,9 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import by_address, rate_limited
-from diary import csvio, roles, services
+from diary import csvio, email_links, roles, services
 from diary.forms import MIDAS_QUESTIONS, MedicineForm, PlainErrorsMixin, ProfileForm, SignupForm, plain_error_messages
-from diary.models import Attack, Medicine, MidasAnswer, SideEffectReport, TreatmentSession
+from diary.models import Attack, Medicine, MidasAnswer, PatientProfile, SideEffectReport, TreatmentSession
 from diary.views import patient_required
 from migraine_app import security
 
@@ -31,15 +32,62 @@ def signup(request):
         return redirect("diary:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            profile = services.profile_for(user)
-            profile.time_zone = form.cleaned_data["time_zone"]
-            profile.save(update_fields=["time_zone"])
+        email = form.cleaned_data["email"]
+        user = get_user_model().objects.filter(username__iexact=email).first()
+        if user is None:
+            try:
+                with transaction.atomic():
+                    user = form.save()
+                    profile = services.profile_for(user)
+                    profile.time_zone = form.cleaned_data["time_zone"]
+                    profile.email_confirmed = False
+                    profile.save(update_fields=["time_zone", "email_confirmed"])
+            except IntegrityError:  # the same address signed up twice at once
+                user = get_user_model().objects.filter(username__iexact=email).first()
+        else:
+            make_password(form.cleaned_data["password1"])  # the same work as a new account: no timing tell
+        unconfirmed = user is not None and PatientProfile.objects.filter(user=user, email_confirmed=False).exists()
+        email_links.send_signup_email(email, user if unconfirmed else None)
+        return redirect("signup_sent")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    """The one answer to every sign-up, whether the address had an account or not."""
+    return render(request, "registration/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    """The link emailed at sign-up: a button (so that a mail scanner opening links confirms nothing)."""
+    user = email_links.user_for_confirmation(uidb64, token)
+    if user is None:
+        return render(request, "registration/link_invalid.html")
+    if request.method == "POST":
+        PatientProfile.objects.filter(user=user).update(email_confirmed=True)
         login(request, user, backend="diary.backends.DiaryModelBackend")
         messages.success(request, "Welcome. Your diary is ready: log a headache, or tap \u201cNo headache today\u201d.")
         return redirect("diary:home")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup_confirm.html")
+
+
+@patient_required
+def email_change_confirm(request, uidb64, token):
+    """The link sent to a new address from the profile; the change is made by the button."""
+    new_email = email_links.pending_email_for(request.user, uidb64, token)
+    if new_email is None:
+        return render(request, "registration/link_invalid.html")
+    if request.method == "POST":
+        with transaction.atomic():
+            taken = get_user_model().objects.filter(username__iexact=new_email).exclude(pk=request.user.pk).exists()
+            PatientProfile.objects.filter(user=request.user).update(pending_email="")
+            if taken:  # another account took it since the link was sent
+                messages.error(request, "Your email address was not changed: ask for the change again.")
+                return redirect("profile")
+            request.user.email = request.user.username = new_email
+            request.user.save(update_fields=["email", "username"])
+        messages.success(request, f"Your email address is now {new_email}.")
+        return redirect("profile")
+    return render(request, "registration/email_change_confirm.html", {"new_email": new_email})
 
 
 @login_required
@@ -53,11 +101,23 @@ def profile(request):
 def _patient_profile(request):
     form = ProfileForm(request.POST or None, instance=request.profile, user=request.user)
     plain_error_messages(form)  # the profile's messages in our words, made from its labels
+    if request.method == "POST" and security.current_password_paused(request):
+        return security.lockout_response(request)
     if request.method == "POST" and form.is_valid():
         form.save()
         services.diary_changed(request.user)
-        messages.success(request, "Your details are saved.")
+        if form.email_changed:
+            email_links.send_email_change(request.user, form.cleaned_data["email"])
+            messages.success(
+                request,
+                f"Your details are saved. To change your email address, open the link we have sent to "
+                f"{form.cleaned_data['email']}: until then you sign in with {request.user.email}.",
+            )
+        else:
+            messages.success(request, "Your details are saved.")
         return redirect("profile")
+    if form.has_error("current_password", "wrong_password"):
+        security.count_wrong_current_password(request)  # the pause page once there are too many
     context = {
         "form": form,
         "medicine_form": MedicineForm(patient=request.user),

@@ -203,6 +203,15 @@ class EmailAuthenticationForm(PlainErrorsMixin, AuthenticationForm):
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if PatientProfile.objects.filter(user=user, email_confirmed=False).exists():
+            raise ValidationError(
+                "Confirm your email address first: open the link we sent you when you made the account. "
+                "For a new link, make the account again with the same address.",
+                code="unconfirmed",
+            )
+
 
 class SignupForm(PlainErrorsMixin, UserCreationForm):
     email = forms.EmailField(
@@ -226,10 +235,8 @@ class SignupForm(PlainErrorsMixin, UserCreationForm):
         self.fields["password2"].error_messages["required"] = "Type the same password again."
 
     def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise ValidationError("An account with this email already exists. Sign in instead.", code="taken")
-        return email
+        # No "already has an account" here: the view answers the same for a known address (issue #13).
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -310,7 +317,17 @@ class ReportedBaselineForm(PlainErrorsMixin, forms.ModelForm):
 
 
 class ProfileForm(forms.ModelForm):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(
+        label="Email address",
+        help_text="To change it, give your current password too: we send a link to the new address, "
+        "and tell the old one.",
+    )
+    current_password = forms.CharField(
+        label="Current password (only to change your email address)",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     time_zone = TimeZoneField(label="Your time zone", validators=[validate_time_zone])
 
     class Meta:
@@ -329,13 +346,31 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = user.email
-        self.order_fields(["email", "phone", "time_zone", "reported_baseline", "email_reminders"])
+        self.order_fields(["email", "current_password", "phone", "time_zone", "reported_baseline", "email_reminders"])
 
     def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(username__iexact=email).exclude(pk=self.user.pk).exists():
-            raise ValidationError("Another account already uses this email.", code="taken")
-        return email
+        # Whether another account has the new address is told only to that address (issue #13).
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    @property
+    def email_changed(self):
+        return self.cleaned_data.get("email") not in (None, self.user.email)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.email_changed:
+            password = cleaned.get("current_password") or ""
+            if not password:
+                self.add_error(
+                    "current_password",
+                    ValidationError("Give your current password to change your email address.", code="required"),
+                )
+            elif not self.user.check_password(password):
+                self.add_error(
+                    "current_password",
+                    ValidationError("That is not your current password.", code="wrong_password"),
+                )
+        return cleaned
 
     clean_reported_baseline = _clean_reported_baseline
 
@@ -358,11 +393,14 @@ class ProfileForm(forms.ModelForm):
     def save(self, commit=True):
         # Only the form's own fields: diary_version is raised by services.diary_changed alone,
         # and writing back the value read earlier could undo a raise made meanwhile.
+        # The email address itself changes only when the link sent to the new one is opened.
         profile = super().save(commit=False)
-        self.user.email = self.user.username = self.cleaned_data["email"]
+        fields = list(self.Meta.fields)
+        if self.email_changed:
+            profile.pending_email = self.cleaned_data["email"]
+            fields.append("pending_email")
         if commit:
-            profile.save(update_fields=list(self.Meta.fields))
-            self.user.save(update_fields=["email", "username"])
+            profile.save(update_fields=fields)
         return profile
 
 

@@ -96,6 +96,11 @@ class PatientProfile(models.Model):
         blank=True,
         help_text="Only your clinicians see it, so they can call you about an urgent side effect.",
     )
+    # False from sign-up until the emailed link is opened: such an account cannot sign in or share.
+    # Accounts made by add_user, seed_demo or before this field existed count as confirmed.
+    email_confirmed = models.BooleanField(default=True, editable=False)
+    # A new address asked for in the profile, until its emailed link is opened.
+    pending_email = models.EmailField(blank=True, editable=False)
     # Goes up by one whenever anything in the diary changes: cached pages carry it in their key.
     diary_version = models.PositiveIntegerField(default=0, editable=False)
 

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from playwright.sync_api import expect
 
 from clinic.models import AccessLogEntry
@@ -24,7 +25,15 @@ from tests.e2e.conftest import check, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def open_menu(page):
+    """On a phone the navigation's less used links are under "Menu" (a <details>): open it."""
+    menu = page.locator("details.site-menu")
+    if menu.locator("> summary").is_visible() and not menu.evaluate("m => m.open"):
+        menu.locator("> summary").click()
+
+
 def sign_out(page):
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
@@ -40,6 +49,14 @@ def test_a_new_patient_signs_up_logs_marks_and_sees_their_cycle(browser_page):
     page.locator("#id_password2").fill(PASSWORD)
     expect(page.get_by_label("Your time zone")).to_have_value("Europe/London")  # guessed from the browser
     page.get_by_role("button", name="Create account").click()
+
+    # The same answer as for an address that has an account: the link in the email finishes it.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    check(page, "sign-up-sent")
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+/)", message.body).group(1)
+    page.goto(page.base + link)
+    page.get_by_role("button", name="Confirm and open my diary").click()
 
     expect(page.get_by_text("Your diary is ready")).to_be_visible()
     check(page, "diary-home")
@@ -121,6 +138,7 @@ def test_a_patient_shares_and_the_clinician_reviews_and_records_a_session(browse
     sign_in(page, "sharing.patient@example.com", PASSWORD)
     expect(page.get_by_text("Seek urgent medical care now")).to_be_visible()
     check(page, "urgent")
+    open_menu(page)
     page.get_by_role("link", name="Sharing").click()
     check(page)
     page.get_by_label("Your clinician's share code").fill(clinician_profile(clinician).display_code)

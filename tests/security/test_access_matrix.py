@@ -80,6 +80,9 @@ TABLE = {
     "clinic:note_new": ("post", "L 404 404 R 404 404 404"),
     "login": ("get", EVERYONE),
     "signup": ("get", "200 R R R R R R"),
+    "signup_sent": ("get", EVERYONE),
+    "signup_confirm": ("get", EVERYONE),  # a link for no unconfirmed account: "This link does not work"
+    "email_change_confirm": ("get", OWN_DIARY),  # likewise, for a patient with no change asked
     "profile": ("get", SIGNED_IN),
     "medicine_add": ("post", OWN_POST),
     "medicine_delete": ("post", A_OBJECT_POST),
@@ -232,6 +235,8 @@ PARAMS = {
     },
     "password_reset_confirm": lambda o, u: {"uidb64": "MQ", "token": "set-password"},
     "two_factor_enrol": lambda o, u: {"uidb64": "MQ", "token": "not-a-token"},
+    "signup_confirm": lambda o, u: {"uidb64": "MQ", "token": "not-a-token"},
+    "email_change_confirm": lambda o, u: {"uidb64": "MQ", "token": "not-a-token"},
     "admin:view_on_site": lambda o, u: {
         "content_type_id": ContentType.objects.get_for_model(Section).pk,
         "object_id": o["section"].pk,

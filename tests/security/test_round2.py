@@ -355,6 +355,14 @@ def test_gunicorn_logs_no_query_string_and_no_token_and_trusts_no_proxy_header_b
         assert secret not in log
 
 
+@pytest.mark.parametrize(
+    "prefix", ["/accounts/reset/", "/accounts/2fa/enrol/", "/accounts/confirm/", "/accounts/email/"]
+)
+def test_the_access_log_masks_every_emailed_link(prefix):
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert config["safe_path"](f"{prefix}MQ/abc-def/") == f"{prefix}[hidden]/"
+
+
 def gunicorn_config(monkeypatch, **env):
     from gunicorn.config import Config
 
