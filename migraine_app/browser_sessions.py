@@ -50,6 +50,13 @@ def describe_device(user_agent):
     return browser or (f"A browser on {system}" if system else "A browser")
 
 
+def trim_sessions(user, keep):
+    """At sign-in: an account keeps at most `keep` signed-in browsers, the new one included; the
+    ones unused longest are signed out (sign-ins in a loop cannot fill the session table)."""
+    stale = UserSession.objects.filter(user=user).order_by("-expire_date").values_list("pk", flat=True)[keep - 1 :]
+    UserSession.objects.filter(pk__in=list(stale)).delete()
+
+
 def remember_device(request):
     """At sign-in: note which browser this session is (for the list below)."""
     request.session[DEVICE_KEY] = describe_device(request.META.get("HTTP_USER_AGENT"))

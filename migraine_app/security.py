@@ -91,6 +91,7 @@ def on_login(sender, request, user, **kwargs):
         return
     forget_own_failures(request, user)
     browser_sessions.remember_device(request)
+    browser_sessions.trim_sessions(user, settings.SESSIONS_PER_ACCOUNT)
     if is_privileged(user):
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     request.session["_last_touch"] = int(time.time())

@@ -123,6 +123,7 @@ PASSWORD_HASHERS = [
 # ---------------------------------------------------------------- sign-in and sessions
 
 # Lockout after repeated failed sign-ins, per account and, separately, per address (django-axes).
+SESSIONS_PER_ACCOUNT = env_int("SESSIONS_PER_ACCOUNT", 20, minimum=1)  # signed-in browsers; the oldest go
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -1,7 +1,7 @@
 """Issue #13 item 6: the account's signed-in browsers, and "sign out everywhere else"."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from diary.models import UserSession
@@ -70,3 +70,12 @@ def test_sign_out_everywhere_else_keeps_this_browser_and_other_accounts(patient,
 def test_it_requires_sign_in(client):
     assert client.get(URL)["Location"].startswith(reverse("login"))
     assert client.post(URL)["Location"].startswith(reverse("login"))
+
+
+@override_settings(SESSIONS_PER_ACCOUNT=3)
+def test_signing_in_again_and_again_keeps_only_the_newest_sessions(patient, other_patient):
+    bobs = browser(other_patient, WINDOWS_EDGE)
+    clients = [browser(patient, ANDROID_FIREFOX) for _ in range(5)]
+    assert UserSession.objects.filter(user=patient).count() == 3
+    assert [c.get(reverse("diary:home")).status_code for c in clients] == [302, 302, 200, 200, 200]
+    assert bobs.get(reverse("diary:home")).status_code == 200
