@@ -17,7 +17,7 @@ from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from core.ratelimit import rate_limited
 from diary import csvio, cycles, presentation, roles, services
-from diary.forms import ClinicSessionForm, ReportedBaselineForm
+from diary.forms import ClinicSessionForm, PlainErrorsMixin, ReportedBaselineForm
 from diary.models import TreatmentSession
 from diary.progress_views import progress_context
 from migraine_app import caching, security
@@ -212,12 +212,18 @@ def baseline(request):
     return render(request, "clinic/baseline_form.html", context)
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(PlainErrorsMixin, forms.ModelForm):
     class Meta:
         model = ClinicianNote
         fields = ["text", "visible_to_patient"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
         labels = {"text": "New note"}
+        error_messages = {
+            "text": {
+                "required": "Write the note first.",
+                "max_length": "A note can be at most %(limit_value)d characters; this one has %(show_value)d.",
+            }
+        }
 
 
 @shared_patient_required

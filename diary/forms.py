@@ -143,7 +143,7 @@ EMAIL_MESSAGES = {
     "required": "Give your email address.",
     "invalid": "Give an email address such as name@example.com.",
 }
-PASSWORD_MISMATCH = "The two passwords are not the same: type the same password in both."
+PASSWORD_MISMATCH = "The two passwords are not the same: type the same password in both."  # noqa: S105 - a message
 
 
 COMMON_ZONES = [

@@ -127,13 +127,13 @@ def mark_headache_free(patient, dates, now=None):
         return 0
     for date in dates:
         if date > today:
-            raise MarkRefused(date, f"{date:%A} {date.day} {date:%B} is in the future: mark a day once it has happened.")
+            day = f"{date:%A} {date.day} {date:%B}"
+            raise MarkRefused(date, f"{day} is in the future: mark a day once it has happened.")
     touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
     for date in dates:
         if date in touched:
-            raise MarkRefused(
-                date, f"You recorded a headache on {date:%A} {date.day} {date:%B}, so it cannot be marked headache-free."
-            )
+            day = f"{date:%A} {date.day} {date:%B}"
+            raise MarkRefused(date, f"You recorded a headache on {day}, so it cannot be marked headache-free.")
     with transaction.atomic():
         existing = set(HeadacheFreeDay.objects.filter(patient=patient, date__in=dates).values_list("date", flat=True))
         new = [HeadacheFreeDay(patient=patient, date=date) for date in dates if date not in existing]

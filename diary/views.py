@@ -178,7 +178,7 @@ def _headache_now(request):
         messages.info(
             request,
             format_html(
-                'You logged a headache at {} a moment ago, and it is still going: nothing new was saved. '
+                "You logged a headache at {} a moment ago, and it is still going: nothing new was saved. "
                 '<a class="alert-link" href="{}">Change it</a>',
                 f"{attack.start_time:%H:%M}",
                 reverse("diary:headache_edit", args=[attack.pk]),

@@ -158,7 +158,11 @@ def test_a_refused_treatment_session_is_summarised_kept_and_not_saved(patient_cl
 
 def test_a_changed_session_out_of_range_keeps_the_saved_one(patient_client, patient):
     saved = factories.session(patient, "2026-10-01")
-    page = refused(patient_client.post(reverse("diary:session_edit", args=[saved.pk]), {"date": "2026-10-01", "units": "0", "sites": "40"}))
+    page = refused(
+        patient_client.post(
+            reverse("diary:session_edit", args=[saved.pk]), {"date": "2026-10-01", "units": "0", "sites": "40"}
+        )
+    )
     assert_at_fault(page, "id_units", "id_sites")
     summary_says(page, "Units must be at least 1.", "Injection sites can be at most 39")
     saved.refresh_from_db()
@@ -440,6 +444,7 @@ def _forms(patient, session):
         _plain(diary_forms.ProfileForm({}, instance=profile, user=patient)),
         _sharing_form(),
         _token_form(),
+        _note_form(),
     ]
 
 
@@ -452,6 +457,12 @@ def _sharing_form():
     from clinic.sharing_views import ShareCodeForm
 
     return ShareCodeForm({})
+
+
+def _note_form():
+    from clinic.views import NoteForm
+
+    return NoteForm({})
 
 
 def _token_form():

@@ -8,86 +8,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diary', '0008_phone_and_theme'),
+        ("diary", "0008_phone_and_theme"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='attack',
-            name='attack_severity_1_to_3',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 1), ('severity__lte', 3)), name='attack_severity_1_to_3', violation_error_message='Choose mild, moderate or severe.'),
+            model_name="attack",
+            name="attack_severity_1_to_3",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 1), ("severity__lte", 3)),
+                name="attack_severity_1_to_3",
+                violation_error_message="Choose mild, moderate or severe.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='attack',
-            name='attack_duration_1_to_20160',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__isnull', True), models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 20160)), _connector='OR'), name='attack_duration_1_to_20160', violation_error_message='A headache lasts from 1 to 20160 minutes (14 days).'),
+            model_name="attack",
+            name="attack_duration_1_to_20160",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("duration_minutes__isnull", True),
+                    models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 20160)),
+                    _connector="OR",
+                ),
+                name="attack_duration_1_to_20160",
+                violation_error_message="A headache lasts from 1 to 20160 minutes (14 days).",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='attack',
-            name='attack_unique_per_patient',
-            constraint=models.UniqueConstraint(fields=('patient', 'start_date', 'start_time', 'duration_minutes', 'severity'), name='attack_unique_per_patient', violation_error_message='This headache is already in the diary.'),
+            model_name="attack",
+            name="attack_unique_per_patient",
+            constraint=models.UniqueConstraint(
+                fields=("patient", "start_date", "start_time", "duration_minutes", "severity"),
+                name="attack_unique_per_patient",
+                violation_error_message="This headache is already in the diary.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='attackmedicine',
-            name='attack_medicine_class_known',
-            constraint=models.CheckConstraint(condition=models.Q(('medicine_class__in', ['triptan', 'ergot', 'gepant', 'opioid', 'combination_analgesic', 'simple_analgesic', 'other'])), name='attack_medicine_class_known', violation_error_message='Choose one of the medicine types listed.'),
+            model_name="attackmedicine",
+            name="attack_medicine_class_known",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "medicine_class__in",
+                        ["triptan", "ergot", "gepant", "opioid", "combination_analgesic", "simple_analgesic", "other"],
+                    )
+                ),
+                name="attack_medicine_class_known",
+                violation_error_message="Choose one of the medicine types listed.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='headachefreeday',
-            name='headache_free_unique_per_date',
-            constraint=models.UniqueConstraint(fields=('patient', 'date'), name='headache_free_unique_per_date', violation_error_message='This day is already marked headache-free.'),
+            model_name="headachefreeday",
+            name="headache_free_unique_per_date",
+            constraint=models.UniqueConstraint(
+                fields=("patient", "date"),
+                name="headache_free_unique_per_date",
+                violation_error_message="This day is already marked headache-free.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='medicine',
-            name='medicine_unique_name_per_patient',
-            constraint=models.UniqueConstraint(fields=('patient', 'name'), name='medicine_unique_name_per_patient', violation_error_message='This medicine is already on the list.'),
+            model_name="medicine",
+            name="medicine_unique_name_per_patient",
+            constraint=models.UniqueConstraint(
+                fields=("patient", "name"),
+                name="medicine_unique_name_per_patient",
+                violation_error_message="This medicine is already on the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='medicine',
-            name='medicine_class_known',
-            constraint=models.CheckConstraint(condition=models.Q(('medicine_class__in', ['triptan', 'ergot', 'gepant', 'opioid', 'combination_analgesic', 'simple_analgesic', 'other'])), name='medicine_class_known', violation_error_message='Choose one of the medicine types listed.'),
+            model_name="medicine",
+            name="medicine_class_known",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "medicine_class__in",
+                        ["triptan", "ergot", "gepant", "opioid", "combination_analgesic", "simple_analgesic", "other"],
+                    )
+                ),
+                name="medicine_class_known",
+                violation_error_message="Choose one of the medicine types listed.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='midasanswer',
-            name='midas_answers_in_range',
-            constraint=models.CheckConstraint(condition=models.Q(('missed_work__lte', 92), ('reduced_work__lte', 92), ('missed_household__lte', 92), ('reduced_household__lte', 92), ('missed_social__lte', 92), ('headache_days__lte', 92), ('average_pain__lte', 10)), name='midas_answers_in_range', violation_error_message='Each answer is a number of days from 0 to 92, and the average pain from 0 to 10.'),
+            model_name="midasanswer",
+            name="midas_answers_in_range",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("missed_work__lte", 92),
+                    ("reduced_work__lte", 92),
+                    ("missed_household__lte", 92),
+                    ("reduced_household__lte", 92),
+                    ("missed_social__lte", 92),
+                    ("headache_days__lte", 92),
+                    ("average_pain__lte", 10),
+                ),
+                name="midas_answers_in_range",
+                violation_error_message="Each answer is a number of days from 0 to 92, and the average pain from 0 to 10.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='patientprofile',
-            name='profile_reported_baseline_0_to_31',
-            constraint=models.CheckConstraint(condition=models.Q(('reported_baseline__isnull', True), models.Q(('reported_baseline__gte', 0), ('reported_baseline__lte', 31)), _connector='OR'), name='profile_reported_baseline_0_to_31', violation_error_message='Headache days per month must be from 0 to 31.'),
+            model_name="patientprofile",
+            name="profile_reported_baseline_0_to_31",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reported_baseline__isnull", True),
+                    models.Q(("reported_baseline__gte", 0), ("reported_baseline__lte", 31)),
+                    _connector="OR",
+                ),
+                name="profile_reported_baseline_0_to_31",
+                violation_error_message="Headache days per month must be from 0 to 31.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='sideeffectreport',
-            name='side_effect_severity_1_to_3',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 1), ('severity__lte', 3)), name='side_effect_severity_1_to_3', violation_error_message='Choose mild, moderate or severe.'),
+            model_name="sideeffectreport",
+            name="side_effect_severity_1_to_3",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 1), ("severity__lte", 3)),
+                name="side_effect_severity_1_to_3",
+                violation_error_message="Choose mild, moderate or severe.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='sideeffectreport',
-            name='side_effect_known',
-            constraint=models.CheckConstraint(condition=models.Q(('effect__in', ['neck_pain', 'injection_site', 'ptosis', 'weakness', 'headache_worse', 'flu_like', 'fatigue', 'swallowing_speaking_breathing', 'other'])), name='side_effect_known', violation_error_message='Choose one of the side effects listed.'),
+            model_name="sideeffectreport",
+            name="side_effect_known",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "effect__in",
+                        [
+                            "neck_pain",
+                            "injection_site",
+                            "ptosis",
+                            "weakness",
+                            "headache_worse",
+                            "flu_like",
+                            "fatigue",
+                            "swallowing_speaking_breathing",
+                            "other",
+                        ],
+                    )
+                ),
+                name="side_effect_known",
+                violation_error_message="Choose one of the side effects listed.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='treatmentsession',
-            name='session_unique_per_date',
-            constraint=models.UniqueConstraint(fields=('patient', 'date'), name='session_unique_per_date', violation_error_message='There is already a treatment session on this date.'),
+            model_name="treatmentsession",
+            name="session_unique_per_date",
+            constraint=models.UniqueConstraint(
+                fields=("patient", "date"),
+                name="session_unique_per_date",
+                violation_error_message="There is already a treatment session on this date.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='treatmentsession',
-            name='session_units_1_to_195',
-            constraint=models.CheckConstraint(condition=models.Q(('units__gte', 1), ('units__lte', 195)), name='session_units_1_to_195', violation_error_message='Units must be from 1 to 195.'),
+            model_name="treatmentsession",
+            name="session_units_1_to_195",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("units__gte", 1), ("units__lte", 195)),
+                name="session_units_1_to_195",
+                violation_error_message="Units must be from 1 to 195.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='treatmentsession',
-            name='session_sites_1_to_39',
-            constraint=models.CheckConstraint(condition=models.Q(('sites__gte', 1), ('sites__lte', 39)), name='session_sites_1_to_39', violation_error_message='Injection sites must be from 1 to 39.'),
+            model_name="treatmentsession",
+            name="session_sites_1_to_39",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sites__gte", 1), ("sites__lte", 39)),
+                name="session_sites_1_to_39",
+                violation_error_message="Injection sites must be from 1 to 39.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='treatmentsession',
-            name='session_follow_the_pain_at_most_40',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.functions.comparison.Coalesce('temporalis_extra_units', 0), '+', django.db.models.functions.comparison.Coalesce('occipitalis_extra_units', 0)), '+', django.db.models.functions.comparison.Coalesce('trapezius_extra_units', 0)), 40), name='session_follow_the_pain_at_most_40', violation_error_message='Follow-the-pain adds at most 40 units in all (temporalis, occipitalis and trapezius together).'),
+            model_name="treatmentsession",
+            name="session_follow_the_pain_at_most_40",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.expressions.CombinedExpression(
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.functions.comparison.Coalesce("temporalis_extra_units", 0),
+                            "+",
+                            django.db.models.functions.comparison.Coalesce("occipitalis_extra_units", 0),
+                        ),
+                        "+",
+                        django.db.models.functions.comparison.Coalesce("trapezius_extra_units", 0),
+                    ),
+                    40,
+                ),
+                name="session_follow_the_pain_at_most_40",
+                violation_error_message="Follow-the-pain adds at most 40 units in all (temporalis, occipitalis and trapezius together).",
+            ),
         ),
     ]

@@ -9,7 +9,12 @@
     return;
   }
   if (document.activeElement === null || document.activeElement === document.body) {
-    summary.focus();
+    summary.focus({ preventScroll: true });
+  }
+  // Focus by autofocus does not always scroll: a summary below the first screen is brought up.
+  var box = summary.getBoundingClientRect();
+  if (box.top < 0 || box.bottom > window.innerHeight) {
+    summary.scrollIntoView({ block: "start" });
   }
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");

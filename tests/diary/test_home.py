@@ -114,5 +114,5 @@ def test_logging_a_headache_from_home_takes_two_screens(patient_client, patient)
         reverse("diary:headache_new"), {"when": "now", "duration_choice": "ongoing", "severity": "2"}, follow=True
     )
     assert done.redirect_chain == [(URL, 302)]  # back on screen 1, with the confirmation
-    assert "Headache saved." in done.text
+    assert "Headache saved: Thursday 15 October, 13:00, still going, moderate." in done.text
     assert Attack.objects.filter(patient=patient).count() == 1

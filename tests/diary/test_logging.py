@@ -314,6 +314,14 @@ def test_headache_now_saves_one_headache_starting_now_still_going(patient_client
     assert "Headache still going" in page  # the page cache was not served stale
 
 
+def test_headache_now_shows_at_once_on_the_cached_home_page(patient_client):
+    patient_client.get(HOME)  # sets the CSRF cookie, so it is not cached
+    assert "Headache still going" not in patient_client.get(HOME).text  # now in the page cache
+    patient_client.post(NEW, {"quick": "now", "severity": "1"})
+    patient_client.cookies.pop("messages", None)
+    assert "Headache still going" in patient_client.get(HOME).text
+
+
 def test_headache_now_tapped_twice_leaves_one_headache(patient_client, patient):
     patient_client.post(NEW, {"quick": "now", "severity": "2"})
     second = patient_client.post(NEW, {"quick": "now", "severity": "2"}, follow=True)
@@ -425,6 +433,7 @@ def test_stopping_twice_keeps_the_first(patient_client, patient):
 
 def test_stopping_shows_on_the_cached_home_page_at_once(patient_client, patient):
     row = attack(patient, "2026-10-15", time="10:30", minutes=None)
+    patient_client.get(HOME)  # sets the CSRF cookie, so it is not cached
     assert "Headache still going" in patient_client.get(HOME).text  # now in the page cache
     patient_client.post(stop(row.pk), {"ago": "30"})
     patient_client.cookies.pop("messages", None)

@@ -7,6 +7,7 @@ With ERROR_SHOTS=<folder>, each refused page's screenshot is saved there to be l
 
 import datetime as dt
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -45,10 +46,12 @@ def assert_accessible(page):
     assert violations == [], f"accessibility violations on {page.url}: {violations}"
 
 
-def assert_summary_focused_on_the_first_screen(page):
+def assert_summary_focused_on_the_first_screen(page, script=True):
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(summary).to_be_in_viewport(ratio=1)  # waits for a smooth scroll to end
+    if script:  # the page's own view of it (page.evaluate needs the page's JavaScript)
+        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     box = summary.bounding_box()
     height = page.viewport_size["height"]
     assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"the summary is at {box}, off the first screen"
@@ -79,7 +82,7 @@ def patient_with_a_session(browser_page, theme):
     user = make_user("refused.patient@example.com")
     treatment = session(user, (london_today() - dt.timedelta(days=3)).isoformat())
     sign_in(page, user.email, PASSWORD)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/diary/$"))
     return page, user, treatment
 
 
@@ -143,6 +146,19 @@ def test_the_side_effect_choices_are_large_toggle_buttons(patient_with_a_session
     assert (report.effect, report.severity) == ("neck_pain", 1)
 
 
+@pytest.mark.parametrize("viewport", ["phone"])
+@pytest.mark.parametrize("theme", ["light"], indirect=True)
+def test_a_refused_form_low_on_a_long_page_is_brought_into_view(patient_with_a_session, theme):
+    page, user, _ = patient_with_a_session
+    page.goto(page.base + "/accounts/profile/")
+    page.locator("#id_medicine_class").select_option("triptan")
+    page.get_by_role("button", name="Add medicine").click()  # no name
+    summary = assert_summary_focused_on_the_first_screen(page)
+    expect(summary).to_contain_text("Give the medicine's name")
+    expect(page.locator("#id_medicine_class")).to_have_value("triptan")
+    assert not user.medicines.exists()
+
+
 @pytest.fixture
 def no_script_page(browser, live_server, migrated_rows):
     context = browser.new_context(
@@ -161,9 +177,12 @@ def test_without_javascript_the_summary_is_still_focused(no_script_page):
     page = no_script_page
     user = make_user("no.script.refused@example.com")
     treatment = session(user, (london_today() - dt.timedelta(days=3)).isoformat())
-    sign_in(page, user.email, PASSWORD)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(page.base + "/accounts/login/")  # not sign_in(): its axe check needs the page's JavaScript
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/diary/$"))
     page.goto(page.base + f"/diary/sessions/{treatment.pk}/side-effects/")
     page.get_by_role("button", name="Save side effect").click()
-    assert_summary_focused_on_the_first_screen(page)
+    assert_summary_focused_on_the_first_screen(page, script=False)
     assert not SideEffectReport.objects.exists()

@@ -67,9 +67,10 @@ def test_a_new_patient_signs_up_logs_marks_and_sees_their_cycle(browser_page):
     page.get_by_text("About 2 hours ago").click()
     page.get_by_text("1 hour", exact=True).click()
     page.get_by_text("Moderate: It got in the way").click()
+    page.locator("summary", has_text="What was it like?").click()  # folded until wanted
     page.get_by_text("Feeling sick").click()
     page.get_by_role("button", name="Save headache").click()
-    expect(page.get_by_text("Headache saved.")).to_be_visible()
+    expect(page.get_by_text("Headache saved:")).to_be_visible()
     check(page)
 
     # Three past days without a headache, in one step.
@@ -301,11 +302,13 @@ def test_the_log_a_headache_form_works_with_the_keyboard_alone(browser_page):
     tab_to("input[name=severity]")
     page.keyboard.press("Space")  # the first: mild
     page.keyboard.press("ArrowDown")  # moderate
+    tab_to("details.more-details > summary")
+    page.keyboard.press("Enter")  # opens "What was it like?"
     tab_to("input[name=nausea]")
     page.keyboard.press("Space")
     tab_to("button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Headache saved.")).to_be_visible()
+    expect(page.get_by_text("Headache saved:")).to_be_visible()
     attack = Attack.objects.get(patient=patient)
     assert (attack.duration_minutes, attack.severity, attack.nausea) == (60, 2, True)
 
@@ -327,9 +330,9 @@ def test_logging_from_home_is_three_screens_at_most_each_usable_at_360_px(browse
     page.get_by_role("link", name="Log a headache").click()  # screen 2
     fits()
     page.get_by_role("button", name="Save headache").click()  # refused: worst pain is needed
-    expect(page.get_by_text("This field is required.")).to_be_visible()
+    expect(page.get_by_text("Choose how bad it was at its worst").first).to_be_visible()
     page.get_by_text("Severe: I could not do").click()
     page.get_by_role("button", name="Save headache").click()  # back home: screen 3
-    expect(page.get_by_text("Headache saved.")).to_be_visible()
+    expect(page.get_by_text("Headache saved:")).to_be_visible()
     fits()
     assert len(screens) == 3

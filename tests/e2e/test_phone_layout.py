@@ -233,6 +233,9 @@ def test_the_navigation_is_one_row_on_a_phone(browser_page, diary_patient, email
     header = page.locator("header.site-header").bounding_box()
     assert header["height"] <= 64, f"the navigation takes {header['height']} px"
     assert not scrolls_sideways(page)
+    page.set_viewport_size({"width": 320, "height": 640})  # the smallest phones in use
+    assert page.locator("header.site-header").bounding_box()["height"] <= 64
+    assert not scrolls_sideways(page)
 
 
 @pytest.mark.parametrize("viewport", ["desktop"])
