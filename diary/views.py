@@ -443,7 +443,7 @@ def day(request, date):
     info = _day_infos(request, date, date)[0]
     attacks = [
         attack
-        for attack in services.attacks_near(request.user, date, date)
+        for attack in sorted(services.attacks_near(request.user, date, date), key=lambda a: (a.start_date, a.start_time))
         if date in attack.days_touched(request.profile.tz, request.now)
     ]
     context = {
@@ -533,6 +533,7 @@ def session_side_effects(request, pk):
         "form": form,
         "reports": reports,
         "urgent_side_effects": _urgent_side_effects(request.user, _session_dates(request)),
+        "urgent_effects": sorted(URGENT_SIDE_EFFECTS),
     }
     return render(request, "diary/session_side_effects.html", context)
 

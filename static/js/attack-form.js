@@ -16,6 +16,12 @@
     return twin ? twin.value : "";
   }
 
+  // Back to a page kept in memory after saving: show the form as it was first drawn, never a mix
+  // of restored typed values and reset choices.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { form.reset(); }
+  });
+
   var start = [form.elements.start_date, form.elements.start_time].filter(Boolean);
   var minutes = form.elements.duration_minutes;
 

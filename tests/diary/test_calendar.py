@@ -98,3 +98,17 @@ def test_a_bad_day_is_404(patient_client):
 
 def test_the_day_page_requires_login(client, db):
     assert client.get(reverse("diary:day", args=["2026-10-05"])).status_code == 302
+
+
+def test_the_day_page_lists_headaches_in_the_order_they_started(patient_client, patient):
+    late = attack(patient, "2026-10-05", time="10:45", minutes=60, notes="The later one")
+    early = attack(patient, "2026-10-05", time="09:00", minutes=30, notes="The earlier one")
+    assert late.pk < early.pk  # logged in the other order
+    text = patient_client.get(reverse("diary:day", args=["2026-10-05"])).text
+    assert text.index("The earlier one") < text.index("The later one")
+
+
+def test_a_future_day_is_not_called_not_recorded(patient_client):
+    text = patient_client.get(reverse("diary:day", args=["2026-10-20"])).text
+    assert "This day has not happened yet." in text
+    assert "Not recorded" not in text

@@ -165,3 +165,19 @@ def test_the_day_page_says_1_minute_and_1_unit_in_the_singular(patient_client, p
     text = patient_client.get(reverse("diary:day", args=["2026-10-01"])).text
     assert "lasted 1 minute." in text
     assert "1 unit, 1 site" in text
+
+
+def test_the_urgent_advice_shows_when_the_urgent_effect_is_refused_for_another_reason(patient_client, patient):
+    """A patient who picks "difficulty swallowing" but no severity still gets the urgent advice at once."""
+    treatment = session(patient, "2026-10-01")
+    form_page = patient_client.get(side_effects_url(treatment)).text
+    assert "Difficulty swallowing, speaking or breathing now? Call 999 or go to A&amp;E first." in form_page
+    response = patient_client.post(
+        side_effects_url(treatment), {"effect": "swallowing_speaking_breathing", "started_on": "2026-10-03"}
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "needs urgent care now" in text
+    assert not SideEffectReport.objects.exists()
+    other = patient_client.post(side_effects_url(treatment), {"effect": "neck_pain", "started_on": "2026-10-03"})
+    assert "needs urgent care now" not in other.text

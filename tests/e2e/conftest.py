@@ -130,24 +130,36 @@ def _axe_source():
     return AXE.read_text() + "\n;window.axe = axe;"
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _axe_violations(page):
+    result = page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS!r}}}}})")
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in result["violations"]
+    ]
+
+
 def check(page, name=None):
-    """On every page a journey visits: no axe violation (WCAG 2.1 A and AA), no console error,
-    no request to another host. With SAVE_SCREENSHOTS=1, a named page is saved for the README."""
+    """On every page a journey visits: no axe violation (WCAG 2.2 A and AA) in the light and the
+    dim theme (the device's preference, which pages follow by default), no console error, no
+    request to another host. With SAVE_SCREENSHOTS=1, a named page is saved for the README in both."""
     page.wait_for_load_state("load")
     # Evaluated by the test, not added as a <script>: the app's CSP rightly refuses inline scripts.
     page.evaluate(_axe_source())
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    violations = [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in result["violations"]
-    ]
-    assert violations == [], f"accessibility violations on {page.url}: {violations}"
+    saving = name and os.environ.get("SAVE_SCREENSHOTS") == "1"
+    for scheme, suffix in (("light", ""), ("dark", "-dark")):
+        page.emulate_media(color_scheme=scheme)
+        # A new scheme starts Bootstrap's colour transitions: let them end before axe reads colours.
+        page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
+        violations = _axe_violations(page)
+        assert violations == [], f"accessibility violations on {page.url} ({scheme}): {violations}"
+        if saving:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.viewport_name}{suffix}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
     assert page.watch.console_errors == [], f"console errors on {page.url}: {page.watch.console_errors}"
     assert page.watch.foreign_requests == [], f"requests to other hosts: {page.watch.foreign_requests}"
-    if name and os.environ.get("SAVE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.viewport_name}.png"), full_page=True)
 
 
 def sign_in(page, email, password):

@@ -128,6 +128,28 @@ def test_what_is_typed_is_what_is_saved_and_said(browser_page, dark, keys):
     expect(page.locator("#id_duration_minutes")).to_have_value("300")
 
 
+def test_back_after_saving_shows_the_form_as_first_drawn_not_a_mix(browser_page, keys):
+    """A person saves, then presses Back: the choices and the fields agree, and saving again is not refused."""
+    page = browser_page
+    user = signed_in_patient(page, email="back.patient@example.com")
+    page.get_by_role("link", name="Log a headache with details").click()
+    yesterday = london_today() - dt.timedelta(days=1)
+    type_into(page, "#id_start_date", keys.date(yesterday))
+    type_into(page, "#id_start_time", keys.time(dt.time(8, 15)))
+    type_into(page, "#id_duration_minutes", "200")
+    page.get_by_text("Mild: I could carry on").click()
+    page.get_by_role("button", name="Save headache").click()
+    expect(page.get_by_text("Headache saved:")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Log a headache")).to_be_visible()
+    if page.locator("#id_when_0").is_checked():  # "Just now": then the fields are the page's own
+        assert page.input_value("#id_start_date") == page.input_value("input[name=shown_start_date]")
+        assert page.input_value("#id_start_time") == page.input_value("input[name=shown_start_time]")
+    if page.locator("#id_duration_choice_0").is_checked():  # "Still going": no minutes
+        assert page.input_value("#id_duration_minutes") == ""
+    assert Attack.objects.filter(patient=user).count() == 1
+
+
 def test_a_refused_form_shows_its_errors_on_the_first_screen_and_keeps_what_was_typed(browser_page):
     page = browser_page
     signed_in_patient(page)
