@@ -441,11 +441,8 @@ def day(request, date):
     if date is None:
         raise Http404("No such date")
     info = _day_infos(request, date, date)[0]
-    attacks = [
-        attack
-        for attack in sorted(services.attacks_near(request.user, date, date), key=lambda a: (a.start_date, a.start_time))
-        if date in attack.days_touched(request.profile.tz, request.now)
-    ]
+    nearby = sorted(services.attacks_near(request.user, date, date), key=lambda a: (a.start_date, a.start_time))
+    attacks = [attack for attack in nearby if date in attack.days_touched(request.profile.tz, request.now)]
     context = {
         "date": date,
         "info": info,
