@@ -239,6 +239,7 @@ def note_new(request):
         note.save()
         services.diary_changed(request.patient)  # the patient's page shows the notes
         messages.success(request, "Note saved.")
-    else:
-        messages.error(request, "The note was not saved: " + " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("clinic:patient", pk=request.patient.pk)
+        return redirect("clinic:patient", pk=request.patient.pk)
+    # Refused: the note again, as typed, with the error summary (a redirect would lose the text).
+    context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
+    return render(request, "clinic/note_form.html", context)

@@ -807,19 +807,39 @@ class TreatmentSessionForm(PlainErrorsMixin, forms.ModelForm):
         }
         error_messages = SESSION_MESSAGES
 
+    # Sessions are about 12 weeks apart: one within this many days of another is probably a slip
+    # (a form saved with today's date already filled in), so it needs a tick to be saved.
+    CLOSE_DAYS = 28
+
     def __init__(self, *args, patient, today, **kwargs):
         self.patient = patient
         self.today = today
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.fields["date"].initial = today
+        # Shown only once a date close to another session is refused (clean_date).
+        self.fields["date_is_right"] = forms.BooleanField(
+            label="Yes, the date is right", required=False, widget=forms.HiddenInput
+        )
+        self.order_fields(["date", "date_is_right"])
 
     def clean_date(self):
         date = self.cleaned_data["date"]
         _not_after_today(date, self.today, "A treatment session")
-        others = TreatmentSession.objects.filter(patient=self.patient, date=date).exclude(pk=self.instance.pk)
-        if others.exists():
+        others = TreatmentSession.objects.filter(patient=self.patient).exclude(pk=self.instance.pk)
+        if others.filter(date=date).exists():
             raise ValidationError(self.duplicate_message, code="duplicate")
+        window = (date - dt.timedelta(days=self.CLOSE_DAYS), date + dt.timedelta(days=self.CLOSE_DAYS))
+        near = others.filter(date__range=window).order_by("date").first()
+        if near is not None and not self.fields["date_is_right"].clean(self.data.get(self.add_prefix("date_is_right"))):
+            self.fields["date_is_right"].widget = forms.CheckboxInput()
+            apart = abs((date - near.date).days)
+            raise ValidationError(
+                f"This is only {apart} day{'s' if apart != 1 else ''} from the session of "
+                f"{near.date.day} {near.date:%B %Y}; sessions are usually 12 weeks apart. Check the date, "
+                "or tick \u201cYes, the date is right\u201d and save again.",
+                code="close_to_another",
+            )
         return date
 
     def save(self, commit=True):

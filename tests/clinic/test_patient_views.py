@@ -198,8 +198,19 @@ def test_notes_are_seen_by_every_clinician_the_patient_shares_with(
 
 
 def test_an_empty_note_is_refused(clinician_client, patient, shared):
-    response = clinician_client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": ""}, follow=True)
-    assert "The note was not saved" in response.text
+    response = clinician_client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": ""})
+    assert response.status_code == 200
+    assert "Write the note first." in response.text
+    assert "There is a problem" in response.text or "error-summary" in response.text
+    assert not ClinicianNote.objects.exists()
+
+
+def test_a_refused_note_keeps_what_was_typed(clinician_client, patient, shared):
+    typed = "Discussed sleep " + "x" * 1000  # over the 1000-character limit
+    response = clinician_client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": typed})
+    assert response.status_code == 200
+    assert "A note can be at most 1000 characters; this one has 1016." in response.text
+    assert typed in response.text
     assert not ClinicianNote.objects.exists()
 
 

@@ -181,3 +181,35 @@ def test_the_urgent_advice_shows_when_the_urgent_effect_is_refused_for_another_r
     assert not SideEffectReport.objects.exists()
     other = patient_client.post(side_effects_url(treatment), {"effect": "neck_pain", "started_on": "2026-10-03"})
     assert "needs urgent care now" not in other.text
+
+
+def test_a_session_close_to_another_needs_a_tick_to_be_saved(patient_client, patient):
+    session(patient, "2026-10-01")
+    data = {"date": "2026-10-07", "units": "155", "sites": "31"}
+    refused = patient_client.post(reverse("diary:session_new"), data)
+    assert refused.status_code == 200
+    assert "This is only 6 days from the session of 1 October 2026" in refused.text
+    assert 'type="checkbox" name="date_is_right"' in refused.text
+    assert TreatmentSession.objects.filter(patient=patient).count() == 1
+    saved = patient_client.post(reverse("diary:session_new"), {**data, "date_is_right": "on"})
+    assert saved.status_code == 302
+    assert TreatmentSession.objects.filter(patient=patient).count() == 2
+
+
+def test_a_session_four_weeks_and_a_day_from_another_is_saved_without_a_tick(patient_client, patient):
+    session(patient, "2026-09-02")
+    data = {"date": "2026-10-01", "units": "155", "sites": "31"}  # 29 days later
+    assert patient_client.post(reverse("diary:session_new"), data).status_code == 302
+    assert TreatmentSession.objects.filter(patient=patient).count() == 2
+
+
+def test_a_clinician_s_session_close_to_another_needs_the_tick_too(client, clinician, patient, frozen):
+    from clinic.models import Share
+
+    Share.objects.create(patient=patient, clinician=clinician)
+    session(patient, "2026-10-01")
+    client.force_login(clinician)
+    url = reverse("clinic:session_new", args=[patient.pk])
+    refused = client.post(url, {"date": "2026-10-15", "units": "155", "sites": "31"})
+    assert "This is only 14 days from the session of 1 October 2026" in refused.text
+    assert TreatmentSession.objects.filter(patient=patient).count() == 1
