@@ -18,7 +18,7 @@ from diary import roles
 from diary.models import PatientProfile
 from migraine_app import prepared, sessions
 
-PROFILE_FIELDS = {"id", "user_id", "time_zone", "reported_baseline", "email_reminders", "diary_version"}
+PROFILE_FIELDS = {"id", "user_id", "time_zone", "reported_baseline", "email_reminders", "diary_version", "phone"}
 ROLE_PARAMS = [roles.CLINICIANS, roles.EDITORS]  # the placeholders of user_select(), in order
 
 _IN_GROUP = (
