@@ -16,6 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 
+def user_pk_from(uidb64):
+    """The account id in an emailed link's first part, or None if it is not one."""
+    try:
+        return int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+
+
 def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
@@ -44,10 +52,7 @@ def confirmation_link(user):
 
 def user_for_confirmation(uidb64, token):
     """The unconfirmed account a confirmation link is for, or None if the link does not work."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
-        return None
+    pk = user_pk_from(uidb64)
     user = get_user_model().objects.select_related("patient_profile").filter(pk=pk).first()
     if user is None or not hasattr(user, "patient_profile") or user.patient_profile.email_confirmed:
         return None
@@ -83,12 +88,8 @@ def email_change_link(user):
 
 def pending_email_for(user, uidb64, token):
     """The new address a change link confirms for the signed-in `user`, or None if it does not work."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
-        return None
     pending = user.patient_profile.pending_email
-    if pk != user.pk or not pending or not email_change_tokens.check_token(user, token):
+    if user_pk_from(uidb64) != user.pk or not pending or not email_change_tokens.check_token(user, token):
         return None
     return pending
 

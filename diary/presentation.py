@@ -126,14 +126,21 @@ def date_range(start, end):
 
 
 def duration_words(minutes):
-    """An attack's length for reading: '1 minute', '45 minutes', '1 hour', '2 hours 30 minutes'."""
+    """An attack's length as people say it: '1 minute', '2 hours 5 minutes', '24 hours', and in
+    days from 48 hours: '3 days 2 hours'; None is 'still going'."""
     if minutes is None:
         return "still going"
-    hours, rest = divmod(int(minutes), 60)
-    parts = [counted(hours, "hour")] if hours else []
-    if rest or not hours:
-        parts.append(counted(rest, "minute"))
-    return " ".join(parts)
+    minutes = int(minutes)
+    days, rest = divmod(minutes, 1440) if minutes >= 2880 else (0, minutes)
+    hours, minutes = divmod(rest, 60)
+    parts = [counted(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]
+    return " ".join(parts) or "0 minutes"
+
+
+def day_words(date, today=None):
+    """Patients' dates: 'Tuesday 24 November', with the year when it is not `today`'s."""
+    words = f"{date:%A} {date.day} {date:%B}"
+    return words if today is None or date.year == today.year else f"{words} {date.year}"
 
 
 # ---------------------------------------------------------------- early in a cycle

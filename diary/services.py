@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from diary import cycles, roles, signals, timeutil
+from diary import cycles, presentation, roles, signals, timeutil
 from diary.models import (
     FEATURE_NAMES,
     MAX_DURATION_MINUTES,
@@ -127,12 +127,12 @@ def mark_headache_free(patient, dates, now=None):
         return 0
     for date in dates:
         if date > today:
-            day = f"{date:%A} {date.day} {date:%B}"
+            day = presentation.day_words(date)
             raise MarkRefused(date, f"{day} is in the future: mark a day once it has happened.")
     touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
     for date in dates:
         if date in touched:
-            day = f"{date:%A} {date.day} {date:%B}"
+            day = presentation.day_words(date)
             raise MarkRefused(date, f"You recorded a headache on {day}, so it cannot be marked headache-free.")
     with transaction.atomic():
         existing = set(HeadacheFreeDay.objects.filter(patient=patient, date__in=dates).values_list("date", flat=True))
@@ -227,7 +227,7 @@ def stop_attack(attack, stopped_at=None, now=None):
         return end_attack(attack, now=now)
     profile = profile_for(attack.patient)
     start = attack.start_instant(profile.tz)
-    started = f"{attack.start_time:%H:%M} on {attack.start_date:%A} {attack.start_date.day} {attack.start_date:%B}"
+    started = f"{attack.start_time:%H:%M} on {presentation.day_words(attack.start_date)}"
     if stopped_at > now:
         raise StopRefused('That is in the future: give the time it stopped, or choose "Just now".')
     minutes = int((stopped_at - start).total_seconds() // 60)

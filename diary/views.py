@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, services, timeutil
+from diary import csvio, cycles, presentation, services, timeutil
 from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
     URGENT_SIDE_EFFECTS,
@@ -199,35 +199,17 @@ def _parse_date(value):
 def _marks_removed_note(removed):
     if not removed:
         return ""
-    return f" It replaced {removed} headache-free mark{'s' if removed != 1 else ''}."
-
-
-def _plural(count, unit):
-    return f"{count} {unit}{'s' if count != 1 else ''}"
-
-
-def _length_words(minutes):
-    """A headache's length as people say it: 1 minute, 2 hours 5 minutes, 24 hours, 3 days 2 hours."""
-    days, rest = divmod(minutes, 1440) if minutes >= 2880 else (0, minutes)
-    hours, minutes = divmod(rest, 60)
-    parts = [_plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]
-    return " ".join(parts) or "0 minutes"
-
-
-def _day_words(date, today):
-    """Tuesday 24 November (with the year when it is not this year's)."""
-    words = f"{date:%A} {date.day} {date:%B}"
-    return words if date.year == today.year else f"{words} {date.year}"
+    return f" It replaced {presentation.counted(removed, 'headache-free mark')}."
 
 
 def _saved_message(request, saved, attack, removed=0):
     """What was saved, in words, with a link to change it:
     "Headache saved: Tuesday 24 November, 09:00, 5 hours, moderate." """
-    length = "still going" if attack.is_ongoing else _length_words(attack.duration_minutes)
+    length = "still going" if attack.is_ongoing else presentation.duration_words(attack.duration_minutes)
     return format_html(
         '{}: {}, {}, {}, {}.{} <a class="alert-link" href="{}">Change it</a>',
         saved,
-        _day_words(attack.start_date, request.today),
+        presentation.day_words(attack.start_date, request.today),
         f"{attack.start_time:%H:%M}",
         length,
         attack.get_severity_display().lower(),
@@ -290,7 +272,7 @@ def headache_end(request, pk):
         request,
         format_html(
             'Saved: it lasted {}. <a class="alert-link" href="{}">Change it</a>',
-            _length_words(attack.duration_minutes),
+            presentation.duration_words(attack.duration_minutes),
             reverse("diary:headache_edit", args=[attack.pk]),
         ),
     )

@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from diary import email_links
 from diary.forms import PlainErrorsMixin
 
 RECOVERY_CODES = 10
@@ -140,13 +141,9 @@ def send_enrolment_link(request):
 @login_required
 def enrol(request, uidb64, token):
     """The emailed link: lets this signed-in browser add the account's first device."""
-    try:
-        user_pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
-        user_pk = None
-    if user_pk != request.user.pk or not enrolment_tokens.check_token(request.user, token):
+    if email_links.user_pk_from(uidb64) != request.user.pk or not enrolment_tokens.check_token(request.user, token):
         # 200, as Django's password-reset view does: a 4xx would write the path, token and all, to the log.
-        return render(request, "registration/two_factor_enrol_invalid.html")
+        return render(request, "registration/link_invalid.html", {"retry_url": reverse("two_factor_setup")})
     request.session[ENROLMENT_SESSION_KEY] = request.user.pk
     return redirect("two_factor_setup")
 

@@ -153,3 +153,10 @@ def test_the_device_theme_css_is_made_from_the_current_stylesheets():
     assert "[data-bs-theme=system]{color-scheme:dark;--bs-body-color:#dee2e6" in dark  # Bootstrap's
     assert "--app-severe-bg: #a52834" in dark  # the app's own dim colours
     assert "--bs-body-bg:#fff" in print_light and "--app-severe-bg: #842029" in print_light
+
+
+def test_error_pages_follow_the_device_s_theme(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert 'data-bs-theme="system"' in response.text
+    assert "css/theme-auto" in response.text

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from diary import views
+from diary import presentation
 from diary.models import Attack, PatientProfile
 from tests.conftest import NOW, make_user
 from tests.diary.factories import attack
@@ -218,10 +218,11 @@ def test_a_change_is_confirmed_in_the_same_words(patient_client, patient):
         (2880, "2 days"),
         (3001, "2 days 2 hours 1 minute"),
         (20160, "14 days"),
+        (None, "still going"),
     ],
 )
 def test_lengths_in_words_have_the_right_plurals(minutes, words):
-    assert views._length_words(minutes) == words
+    assert presentation.duration_words(minutes) == words
 
 
 # --- the refused form: errors in view, in our words
@@ -354,13 +355,21 @@ def test_headache_now_without_a_real_severity_saves_nothing(patient_client, seve
 # --- "It has stopped": just now, 30 min, 1 h, 2 h ago, or at a time
 
 
-@pytest.mark.parametrize(("ago", "minutes"), [("0", 150), ("30", 120), ("60", 90), ("120", 30)])
-def test_it_has_stopped_some_minutes_ago(patient_client, patient, ago, minutes):
+@pytest.mark.parametrize(
+    ("ago", "minutes", "words"),
+    [
+        ("0", 150, "2 hours 30 minutes"),
+        ("30", 120, "2 hours"),
+        ("60", 90, "1 hour 30 minutes"),
+        ("120", 30, "30 minutes"),
+    ],
+)
+def test_it_has_stopped_some_minutes_ago(patient_client, patient, ago, minutes, words):
     row = attack(patient, "2026-10-15", time="10:30", minutes=None)
     response = patient_client.post(stop(row.pk), {"ago": ago}, follow=True)
     row.refresh_from_db()
     assert row.duration_minutes == minutes
-    assert f"Saved: it lasted {views._length_words(minutes)}." in response.text
+    assert f"Saved: it lasted {words}." in response.text
 
 
 def test_the_card_offers_only_the_choices_after_its_start(patient_client, patient):

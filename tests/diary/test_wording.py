@@ -242,21 +242,6 @@ def test_counts_are_pluralised(count, expected):
     assert presentation.counted(count, "headache day") == expected
 
 
-@pytest.mark.parametrize(
-    ("minutes", "expected"),
-    [
-        (1, "1 minute"),
-        (2, "2 minutes"),
-        (60, "1 hour"),
-        (61, "1 hour 1 minute"),
-        (150, "2 hours 30 minutes"),
-        (None, "still going"),
-    ],
-)
-def test_lengths_are_pluralised(minutes, expected):
-    assert presentation.duration_words(minutes) == expected
-
-
 def test_the_clinic_diary_table_says_1_minute_and_2_minutes(clinician_client, patient, clinician):
     Share.objects.create(patient=patient, clinician=clinician)
     attack(patient, "2026-10-12", minutes=1)
