@@ -85,12 +85,12 @@ def session_cookie(email):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 
-    from migraine_app.sessions import SessionStore
+    from accounts.sessions import SessionStore
 
     user = get_user_model().objects.get(username=email)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "diary.backends.DiaryModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.DiaryModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["_last_touch"] = int(time.time())
     session.save()

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accounts.models import PatientProfile
+from accounts.security import is_page_view
 from clinic.models import AccessLogEntry, ClinicianProfile, Share
 from clinic.services import display_name
-from diary.admin import ReadOnlyForSupport
-from diary.models import Attack, HeadacheFreeDay, Medicine, PatientProfile, SideEffectReport, TreatmentSession
-from migraine_app.security import is_page_view
+from core.admin import ReadOnlyForSupport
+from diary.models import Attack, HeadacheFreeDay, Medicine, SideEffectReport, TreatmentSession
 
 
 class SupportOnly(admin.ModelAdmin):

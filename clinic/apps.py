@@ -5,8 +5,4 @@ class ClinicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "clinic"
     verbose_name = "Clinic"
-
-    def ready(self):
-        from clinic import signals
-
-        signals.connect()
+    personal_data = "clinic.personal_data.personal_data"  # its part of the data download (accounts.views)

@@ -26,8 +26,6 @@ class ClinicianProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile")
     share_code = models.CharField(max_length=SHARE_CODE_LENGTH, unique=True, default=new_share_code)
-    # Raised by every change the worklist shows (clinic.signals); the cached worklist is keyed by it.
-    worklist_version = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self):
         return f"Clinician profile {self.pk}"

@@ -1,12 +1,16 @@
 """Sharing, the worklist's summaries and the access log."""
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import roles
+from accounts.backends import users_with_account
+from accounts.models import PatientProfile
+from accounts.profiles import profile_for
 from clinic.models import AccessLogEntry, ClinicianProfile, Share, normalise_share_code
-from diary import backends, cycles, roles, services, timeutil
-from diary.models import HeadacheFreeDay, PatientProfile, PatientSummary, SideEffectReport, TreatmentSession
-from migraine_app import prepared
+from core import timeutil
+from diary import cycles, services
+from diary.models import HeadacheFreeDay, PatientSummary, SideEffectReport, TreatmentSession
 
 # The worklist's order of need: the first of these a patient has decides their place.
 NEED_ORDER = ["urgent_side_effect", "not_adequately_responding", "medication_overuse_risk", "overdue", "diary_gap"]
@@ -51,32 +55,19 @@ def share_with(patient, code):
 def shared_patient(clinician, patient_id):
     """The patient, with role and profile, if they share their diary with this clinician; else None.
 
-    One prepared query: every view of a patient in the clinic asks it first.
+    One query: every view of a patient in the clinic asks it first.
     """
-    from_where = (
-        f"{Share._meta.db_table} s JOIN {backends.user_table()} u ON u.id = s.patient_id "
-        f"{backends.profile_joins()} WHERE s.clinician_id = %s AND s.patient_id = %s"
-    )
-    return backends.fetch_user("app_shared_patient", from_where, [clinician.pk, patient_id], model=Share)
+    return users_with_account().filter(pk=patient_id, shares_given__clinician=clinician).first()
 
 
 def log_access(clinician, patient, what):
-    """One access-log row (as AccessLogEntry.objects.create would write it, in one prepared statement)."""
-    connection = connections[router.db_for_write(AccessLogEntry)]
-    table = AccessLogEntry._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (clinician_id, clinician_name, patient_id, what, at) "  # noqa: S608 - names are ours
-        "VALUES (%s, %s, %s, %s, %s) RETURNING id"
+    """One access-log row."""
+    return AccessLogEntry.objects.create(
+        clinician=clinician,
+        clinician_name=stored_name(clinician, AccessLogEntry, "clinician_name"),
+        patient=patient,
+        what=AccessLogEntry.What(what).value,
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [
-        clinician.pk,
-        stored_name(clinician, AccessLogEntry, "clinician_name"),
-        patient.pk,
-        AccessLogEntry.What(what).value,
-        now,
-    ]
-    return prepared.fetch(connection, "app_log_access", sql, params)[0][0]
 
 
 # ---------------------------------------------------------------- summaries
@@ -167,13 +158,7 @@ def _has_summary(patient):
 
 
 def patient_profile(patient):
-    loaded = getattr(patient, "_diary_profile", None)  # read with the patient (diary.backends)
-    if loaded is not None:
-        return loaded
-    try:
-        return patient.patient_profile
-    except PatientProfile.DoesNotExist:  # a patient who shared before ever opening their diary
-        return services.profile_for(patient)
+    return profile_for(patient)  # read with the patient; made if they shared before opening their diary
 
 
 def need_key(data, name):

@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.profiles import patient_required
 from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
-from diary.forms import PlainErrorsMixin
-from diary.views import patient_required
+from core.forms import PlainErrorsMixin
 
 LOG_ROWS = 100
 
@@ -35,7 +35,7 @@ def sharing(request):
             form.add_error("code", str(refusal))
         else:
             messages.success(request, f"Your diary is now shared with {clinic_services.display_name(clinician)}.")
-            return redirect("diary:sharing")
+            return redirect("sharing:page")
     shares = list(Share.objects.filter(patient=request.user).select_related("clinician"))
     context = {
         "form": form,
@@ -53,4 +53,4 @@ def stop_sharing(request, pk):
     name = clinic_services.display_name(share.clinician)
     share.delete()
     messages.success(request, f"You no longer share your diary with {name}. Their access ended now.")
-    return redirect("diary:sharing")
+    return redirect("sharing:page")

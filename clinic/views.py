@@ -13,14 +13,18 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts import roles, security
+from accounts.forms import ReportedBaselineForm
+from accounts.profiles import patient_today
+from clinic import pages
 from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
+from core.forms import PlainErrorsMixin
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, presentation, roles, services
-from diary.forms import ClinicSessionForm, PlainErrorsMixin, ReportedBaselineForm
+from diary import csvio, cycles, presentation, services
+from diary.forms import ClinicSessionForm
 from diary.models import TreatmentSession
 from diary.progress_views import progress_context
-from migraine_app import caching, security
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
@@ -44,7 +48,7 @@ def shared_patient_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
-        # The role comes with the user (diary.backends); a stranger, a patient and a stopped
+        # The role comes with the user (accounts.backends); a stranger, a patient and a stopped
         # share all get the same 404.
         if not roles.is_clinician(request.user):
             raise Http404("No such patient")
@@ -65,7 +69,7 @@ class WorklistFilter(forms.Form):
 
 
 @clinician_required
-@caching.worklist_page(query=("q", "flag", "page"))
+@pages.worklist_page(query=("q", "flag", "page"))
 def worklist(request):
     filters = WorklistFilter(request.GET)
     query, flag = "", ""
@@ -133,7 +137,7 @@ def _logged(what):
     """Every view of a patient's data writes one access-log row, whether the page comes from the cache or not."""
 
     def decorate(view):
-        return caching.clinic_patient_page(view, before=lambda request: _log_if_viewed(request, what))
+        return pages.clinic_patient_page(view, before=lambda request: _log_if_viewed(request, what))
 
     return decorate
 
@@ -185,7 +189,7 @@ def patient_export(request):
 
 @shared_patient_required
 def session_new(request):
-    today = services.patient_today(request.profile, request.now)
+    today = patient_today(request.profile, request.now)
     form = ClinicSessionForm(request.POST or None, patient=request.patient, today=today)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)

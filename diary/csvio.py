@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from diary import services, timeutil
+from accounts.models import PatientProfile
+from accounts.profiles import profile_for
+from core import timeutil
+from diary import services
 from diary.models import (
     DEFAULT_SITES,
     DEFAULT_UNITS,
@@ -21,7 +24,6 @@ from diary.models import (
     AttackMedicine,
     HeadacheFreeDay,
     MedicineClass,
-    PatientProfile,
     Severity,
     TreatmentSession,
 )
@@ -329,7 +331,7 @@ def import_diary(patient, upload, now=None):
         raise ImportRefused(errors[:MAX_ERRORS_SHOWN])
     with transaction.atomic():
         # One import at a time per patient: a second one waits here and then sees the first's rows.
-        profile = PatientProfile.objects.select_for_update().get(pk=services.profile_for(patient).pk)
+        profile = PatientProfile.objects.select_for_update().get(pk=profile_for(patient).pk)
         return _apply(patient, profile, rows, now)
 
 

@@ -1,7 +1,8 @@
 """Days, periods and the clinicians' rules, computed from plain values. PURE: no ORM, no request.
 
 CLINICAL.md is the specification ("Day-level definitions", "Periods", "What each period
-reports", "Rules a clinician sees flagged"). The views load a patient's rows once, turn them
+reports", "Rules a clinician sees flagged", "Other preventive treatments", "Eligibility for
+Botox", "Response by guideline"). The views load a patient's rows once, turn them
 into the plain values below, and hand them over with the time zone and "now".
 
 Every rate and comparison is exact (fractions.Fraction): 56 headache days in 80 recorded days
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from diary import timeutil
+from core import timeutil
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -34,6 +35,21 @@ FLAG_ORDER = (
 )
 
 URGENT_EFFECTS = frozenset({"swallowing_speaking_breathing"})
+
+PREVENTIVE_CLASSES = (
+    "cgrp_antibody",
+    "gepant_preventive",
+    "beta_blocker",
+    "antiepileptic",
+    "antidepressant",
+    "candesartan",
+    "flunarizine",
+    "other",
+)
+STOP_REASONS = ("not_effective", "side_effects", "other")
+# NICE TA260 counts a preventive as failed when it did not work or could not be tolerated.
+FAILED_STOP_REASONS = frozenset({"not_effective", "side_effects"})
+CHANGE_ORDER = {"started": 0, "stopped": 1}
 
 
 @dataclass(frozen=True)
@@ -58,13 +74,26 @@ class Rules:
     overdue_days: int = 85
     midas_offer_day: int = 70
     weeks_in_cycle: int = 12
+    # Eligibility (NICE TA260): chronic migraine by the diary, per 30 days; failed preventives.
+    chronic_headache_days: int = 15
+    chronic_migraine_days: int = 8
+    preventives_failed_needed: int = 3
+    # Response by guideline: the baseline MIDAS's look-back, AHS 2021 and EHF 2018.
+    baseline_midas_days: int = 92
+    ahs_reduction_pct: int = 50
+    ahs_midas_points: int = 5
+    ahs_midas_pct: int = 30
+    around_session_days: int = 28
 
 
 DEFAULT_RULES = Rules()
 
 
 def rules_from(settings_dict):
-    """Rules from the DIARY_RULES setting (whole numbers; enough data as days per 28)."""
+    """Rules from the DIARY_RULES setting (whole numbers; enough data as days per 28).
+
+    Any key left out keeps its default, so a settings dict from before a threshold was added works.
+    """
     values = dict(settings_dict)
     if "enough_data_per_28" in values:
         values["enough_data"] = Fraction(values.pop("enough_data_per_28"), 28)
@@ -223,6 +252,14 @@ class Period:
     midas_score: int | None = None
     midas_grade: str | None = None
     weeks: list = field(default_factory=list)  # cycles: (week number, headache days, counted days)
+    preventive_changes: list = field(default_factory=list)  # of PreventiveChange, in the JSON's order
+    preventives_during: list = field(default_factory=list)  # names as written, sorted
+    # Cycles only ("Response by guideline").
+    migraine_change_pct: Fraction | None = None
+    moderate_severe_change_pct: Fraction | None = None
+    midas_change: int | None = None
+    ahs_benefit: bool | None = None
+    around_session: dict | None = None  # {"before": Window, "after": Window}
 
 
 @dataclass(frozen=True)
@@ -248,6 +285,60 @@ class SideEffectData:
     started_on: dt.date
 
 
+@dataclass(frozen=True)
+class PreventiveCourse:
+    """A course of another preventive (not Botox), as plain values."""
+
+    name: str
+    drug_class: str
+    start: dt.date
+    stop: dt.date | None = None
+    stop_reason: str = ""  # one of STOP_REASONS when there is a stop date
+
+    def active_on(self, date):
+        return self.start <= date and (self.stop is None or self.stop >= date)
+
+    def active_between(self, first, last):
+        """Active on any date from first to last."""
+        # Through the overlap, so that a course whose stop is before its start is never active.
+        return max(first, self.start) <= (last if self.stop is None else min(last, self.stop))
+
+    @property
+    def failed(self):
+        return self.stop is not None and self.stop_reason in FAILED_STOP_REASONS
+
+
+@dataclass(frozen=True)
+class PreventiveChange:
+    name: str
+    drug_class: str
+    change: str  # "started" or "stopped"
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of dates around a session (EHF 2018), with the figures of "What each period reports"."""
+
+    start: dt.date
+    end: dt.date
+    days: int
+    days_recorded: int
+    headache_days: int
+    headache_days_per_28: Fraction | None
+    enough_data: bool
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The NICE TA260 checklist for Botox."""
+
+    chronic_migraine_by_diary: bool | None
+    prior_preventives_failed: int
+    three_preventives_failed: bool
+    medication_overuse_at_baseline: bool
+
+
 @dataclass
 class Progress:
     today: dt.date
@@ -257,6 +348,8 @@ class Progress:
     months: list
     flags: list
     current_cycle: "CurrentCycle | None"
+    eligibility: Eligibility | None = None
+    baseline_midas_score: int | None = None
 
 
 def counted_days(start, end, today, recorded):
@@ -300,10 +393,17 @@ def _fill(period, info_by_date, counted, attacks, tz, now, rules):
         period.mean_attack_hours = Fraction(int(seconds), 3600 * len(starting))
 
 
+def _rate_change(baseline_rate, rate):
+    """Percent fewer than the baseline rate (positive is better); None without both rates or from 0."""
+    if baseline_rate is None or baseline_rate == 0 or rate is None:
+        return None
+    return (baseline_rate - rate) / baseline_rate * 100
+
+
 def _change(period, baseline_rate):
-    if baseline_rate is None or baseline_rate == 0 or period.headache_days_per_28 is None:
+    period.change_from_baseline_pct = _rate_change(baseline_rate, period.headache_days_per_28)
+    if period.change_from_baseline_pct is None:
         return
-    period.change_from_baseline_pct = (baseline_rate - period.headache_days_per_28) / baseline_rate * 100
     period.responder_30 = period.change_from_baseline_pct >= 30
     period.responder_50 = period.change_from_baseline_pct >= 50
 
@@ -413,6 +513,125 @@ def medicine_days_by_class(attacks, today, window_days=30):
     return {cls: len(dates) for cls, dates in days.items()}
 
 
+def preventive_changes(courses, first, last):
+    """Each start and each stop date from first to last, by date, then started first, then name."""
+    changes = []
+    for course in courses:
+        if first <= course.start <= last:
+            changes.append(PreventiveChange(course.name, course.drug_class, "started", course.start))
+        if course.stop is not None and first <= course.stop <= last:
+            changes.append(PreventiveChange(course.name, course.drug_class, "stopped", course.stop))
+    # The class last only so that the order is the same every time.
+    return sorted(changes, key=lambda c: (c.date, CHANGE_ORDER[c.change], c.name, c.drug_class))
+
+
+def preventives_during(courses, first, last):
+    """The names, each once as written, of the courses active on any date from first to last."""
+    return sorted({course.name for course in courses if course.active_between(first, last)})
+
+
+def prior_preventives_failed(courses, first_session):
+    """Distinct names (trimmed, case folded) of courses started before the first session and
+    stopped on or before it as not effective or not tolerated."""
+    return len(
+        {
+            course.name.strip().casefold()
+            for course in courses
+            if course.failed and course.start < first_session and course.stop <= first_session
+        }
+    )
+
+
+def eligibility(baseline, first_session, courses, attacks, rules=DEFAULT_RULES):
+    """NICE TA260's checklist from the diary baseline, the courses and the attacks."""
+    chronic = None
+    if baseline.enough_data:
+        # The diary's rates are per 28 days; NICE counts days per month, taken as 30 days.
+        chronic = (
+            baseline.headache_days_per_28 * 30 / 28 >= rules.chronic_headache_days
+            and baseline.migraine_days_per_28 * 30 / 28 >= rules.chronic_migraine_days
+        )
+    failed = prior_preventives_failed(courses, first_session)
+    return Eligibility(
+        chronic_migraine_by_diary=chronic,
+        prior_preventives_failed=failed,
+        three_preventives_failed=failed >= rules.preventives_failed_needed,
+        medication_overuse_at_baseline=medication_overuse(attacks, first_session - ONE_DAY, rules),
+    )
+
+
+def baseline_midas(answers, first_session, rules=DEFAULT_RULES):
+    """The latest MIDAS score answered in the 92 days before the first session, or None."""
+    first = first_session - dt.timedelta(days=rules.baseline_midas_days)
+    inside = [a for a in answers if first <= a.answered_on < first_session]
+    if not inside:
+        return None
+    return max(inside, key=lambda a: (a.answered_on, a.order)).score
+
+
+def window(first, last, today, info_by_date, rules=DEFAULT_RULES):
+    """The dates first..last cut at today, counted as a period's are (today only once recorded)."""
+    end = min(last, today)
+    counted = counted_days(first, end, today, lambda date: info_by_date[date].is_recorded)
+    infos = [info_by_date[date] for date in counted]
+    recorded = sum(info.is_recorded for info in infos)
+    headache_days = sum(info.is_headache_day for info in infos)
+    return Window(
+        start=first,
+        end=end,
+        days=len(counted),
+        days_recorded=recorded,
+        headache_days=headache_days,
+        headache_days_per_28=_per_28(headache_days, recorded),
+        enough_data=bool(counted) and Fraction(recorded, len(counted)) >= rules.enough_data,
+    )
+
+
+def around_session(session, today, info_by_date, rules=DEFAULT_RULES):
+    """EHF 2018: the 28 days before a session and the 28 from it (not cut at the next session)."""
+    length = dt.timedelta(days=rules.around_session_days)
+    return {
+        "before": window(session - length, session - ONE_DAY, today, info_by_date, rules),
+        "after": window(session, session + length - ONE_DAY, today, info_by_date, rules),
+    }
+
+
+def _guideline_response(cycle, baseline, midas_at_baseline, rules):
+    # A reported baseline holds headache days only, so these two need the diary's own baseline.
+    if baseline.enough_data:
+        cycle.migraine_change_pct = _rate_change(baseline.migraine_days_per_28, cycle.migraine_days_per_28)
+        cycle.moderate_severe_change_pct = _rate_change(
+            baseline.moderate_severe_days_per_28, cycle.moderate_severe_days_per_28
+        )
+    if midas_at_baseline is not None and cycle.midas_score is not None:
+        cycle.midas_change = midas_at_baseline - cycle.midas_score
+    cycle.ahs_benefit = ahs_benefit(cycle, midas_at_baseline, rules)
+
+
+def ahs_benefit(cycle, midas_at_baseline, rules=DEFAULT_RULES):
+    """American Headache Society 2021: a cycle's benefit, None when it cannot be judged."""
+    if not cycle.enough_data:
+        return None
+
+    def at_least(value, threshold):
+        return value is not None and value >= threshold
+
+    # The MIDAS bands are the grades': III is 11 to 20, IV is over 20.
+    grade = midas_grade(midas_at_baseline)
+    if (
+        at_least(cycle.change_from_baseline_pct, rules.ahs_reduction_pct)
+        or at_least(cycle.moderate_severe_change_pct, rules.ahs_reduction_pct)
+        or (grade == "III" and at_least(cycle.midas_change, rules.ahs_midas_points))
+        or (
+            grade == "IV"
+            and cycle.midas_change is not None
+            and Fraction(cycle.midas_change * 100, midas_at_baseline) >= rules.ahs_midas_pct
+        )
+    ):
+        return True
+    return False if cycle.change_from_baseline_pct is not None else None
+
+
 def compute(
     attacks,
     headache_free_dates,
@@ -423,11 +642,17 @@ def compute(
     midas_answers=(),
     side_effects=(),
     rules=DEFAULT_RULES,
+    preventives=(),
 ):
-    """Every period, month and flag of a patient's diary, as CLINICAL.md defines them."""
+    """Every period, month and flag of a patient's diary, as CLINICAL.md defines them.
+
+    preventives: PreventiveCourse values, for each period's changes and for the eligibility.
+    """
     today = timeutil.today(tz, now)
     sessions = sorted({date for date in session_dates if date <= today})
     attacks = list(attacks)
+    preventives = list(preventives)
+    midas_answers = list(midas_answers)
     flags = set()
     if medication_overuse(attacks, today, rules):
         flags.add("medication_overuse_risk")
@@ -436,7 +661,9 @@ def compute(
 
     first_session = sessions[0]
     baseline_start = first_session - dt.timedelta(days=rules.baseline_days)
-    infos = day_infos(attacks, headache_free_dates, tz, now, baseline_start, today, rules)
+    # The days before the first session's EHF window too, should a clinic make it the longer.
+    first_day = min(baseline_start, first_session - dt.timedelta(days=rules.around_session_days))
+    infos = day_infos(attacks, headache_free_dates, tz, now, first_day, today, rules)
     info_by_date = {info.date: info for info in infos}
 
     def recorded(date):
@@ -464,6 +691,14 @@ def compute(
         _change(cycle, baseline_rate)
 
     _assign_midas(cycles, midas_answers)
+    midas_at_baseline = baseline_midas(midas_answers, first_session, rules)
+    for cycle in cycles:
+        _guideline_response(cycle, baseline, midas_at_baseline, rules)
+        cycle.around_session = around_session(cycle.session_date, today, info_by_date, rules)
+    for each in (baseline, *cycles):
+        # The period's dates start..end, today included whether recorded or not.
+        each.preventive_changes = preventive_changes(preventives, each.start, each.end)
+        each.preventives_during = preventives_during(preventives, each.start, each.end)
     months = _months(first_session, today, info_by_date, rules)
 
     # not_adequately_responding: judged on cycle 2 once it has ended.
@@ -506,6 +741,8 @@ def compute(
         months=months,
         flags=[f for f in FLAG_ORDER if f in flags],
         current_cycle=current_cycle(sessions, today, rules),
+        eligibility=eligibility(baseline, first_session, preventives, attacks, rules),
+        baseline_midas_score=midas_at_baseline,
     )
 
 
@@ -541,6 +778,29 @@ def _number(value):
     return None if value is None else float(value)
 
 
+def _window_json(w):
+    return {
+        "start": w.start.isoformat(),
+        "end": w.end.isoformat(),
+        "days": w.days,
+        "days_recorded": w.days_recorded,
+        "headache_days": w.headache_days,
+        "headache_days_per_28": _number(w.headache_days_per_28),
+        "enough_data": w.enough_data,
+    }
+
+
+def _eligibility_json(e):
+    if e is None:
+        return None
+    return {
+        "chronic_migraine_by_diary": e.chronic_migraine_by_diary,
+        "prior_preventives_failed": e.prior_preventives_failed,
+        "three_preventives_failed": e.three_preventives_failed,
+        "medication_overuse_at_baseline": e.medication_overuse_at_baseline,
+    }
+
+
 def period_json(period):
     data = {
         "kind": period.kind,
@@ -567,10 +827,21 @@ def period_json(period):
         "change_from_baseline_pct": _number(period.change_from_baseline_pct),
         "responder_30": period.responder_30,
         "responder_50": period.responder_50,
+        "preventive_changes": [
+            {"name": c.name, "class": c.drug_class, "change": c.change, "date": c.date.isoformat()}
+            for c in period.preventive_changes
+        ],
+        "preventives_during": list(period.preventives_during),
     }
     if period.kind == "cycle":
         data["midas_score"] = period.midas_score
         data["midas_grade"] = period.midas_grade
+        data["migraine_change_pct"] = _number(period.migraine_change_pct)
+        data["moderate_severe_change_pct"] = _number(period.moderate_severe_change_pct)
+        data["midas_change"] = period.midas_change
+        data["ahs_benefit"] = period.ahs_benefit
+        around = period.around_session
+        data["around_session"] = None if around is None else {key: _window_json(w) for key, w in around.items()}
     return data
 
 
@@ -592,4 +863,6 @@ def progress_json(progress, time_zone):
             for m in progress.months
         ],
         "flags": list(progress.flags),
+        "eligibility": _eligibility_json(progress.eligibility),
+        "baseline_midas_score": progress.baseline_midas_score,
     }

@@ -9,14 +9,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from diary import timeutil
+from accounts.models import PatientProfile
+from core import timeutil
 from diary.models import (
     Attack,
     AttackMedicine,
     HeadacheFreeDay,
     Medicine,
     MidasAnswer,
-    PatientProfile,
     SideEffectReport,
     TreatmentSession,
 )

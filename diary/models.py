@@ -7,15 +7,13 @@ a date beyond the furthest date any time zone has reached (see migration 0003).
 """
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
-from diary import timeutil
+from core import timeutil
 
 MAX_DURATION_MINUTES = 20160  # 14 days
 MAX_UNITS = 195  # PREEMPT 155 U plus up to 40 U follow-the-pain
@@ -60,65 +58,6 @@ FEATURES = [
     ("aura", "Aura (e.g. flashing lights before)"),
 ]
 FEATURE_NAMES = [name for name, _ in FEATURES]
-
-
-def validate_time_zone(value):
-    if not timeutil.is_valid_zone(value):
-        raise ValidationError("Choose a time zone from the list, such as Europe/London.", code="invalid_time_zone")
-
-
-class PatientProfile(models.Model):
-    """Per-patient settings, made on first use for any user who is a patient."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_profile")
-    time_zone = models.CharField(
-        max_length=64,
-        default="Europe/London",
-        validators=[validate_time_zone],
-        help_text="Your days are counted from midnight to midnight in this time zone.",
-    )
-    reported_baseline = models.DecimalField(
-        "headache days per month before treatment",
-        max_digits=3,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(31)],
-        help_text="From a referral letter or a paper diary, if your app diary does not cover the 4 weeks "
-        "before your first session. 0 to 31, one decimal at most.",
-    )
-    email_reminders = models.BooleanField(
-        default=False, help_text="Email me when I have not recorded yesterday, and when a session is due."
-    )
-    phone = models.CharField(
-        "phone number (optional)",
-        max_length=30,
-        blank=True,
-        help_text="Only your clinicians see it, so they can call you about an urgent side effect.",
-    )
-    # False from sign-up until the emailed link is opened: such an account cannot sign in or share.
-    # Accounts made by add_user, seed_demo or before this field existed count as confirmed.
-    email_confirmed = models.BooleanField(default=True, editable=False)
-    # A new address asked for in the profile, until its emailed link is opened.
-    pending_email = models.EmailField(blank=True, editable=False)
-    # Goes up by one whenever anything in the diary changes: cached pages carry it in their key.
-    diary_version = models.PositiveIntegerField(default=0, editable=False)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reported_baseline__isnull=True) | Q(reported_baseline__gte=0, reported_baseline__lte=31),
-                name="profile_reported_baseline_0_to_31",
-                violation_error_message="Headache days per month must be from 0 to 31.",
-            )
-        ]
-
-    def __str__(self):
-        return f"Profile {self.pk}"
-
-    @property
-    def tz(self):
-        return timeutil.zone(self.time_zone)
 
 
 class Medicine(models.Model):
@@ -416,24 +355,6 @@ class MidasAnswer(models.Model):
         return sum(getattr(self, name) for name in self.SCORED)
 
 
-class Theme(models.TextChoices):
-    SYSTEM = "system", "Same as my device"
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dim (dark)"
-
-
-class DisplayPreference(models.Model):
-    """How pages look for one account (any role): read at sign-in and when changed, kept in the session."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="display_preference"
-    )
-    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
-
-    def __str__(self):
-        return f"Display preference {self.pk}"
-
-
 class PatientSummary(models.Model):
     """A patient's progress figures for the clinic's worklist, computed once a day or after a change.
 
@@ -447,27 +368,7 @@ class PatientSummary(models.Model):
     )
     computed_for = models.DateField()
     data = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"Summary {self.pk}"
-
-
-class UserSession(AbstractBaseSession):
-    """A signed-in browser: Django's database session with the user it belongs to.
-
-    The user's id, kept beside the encoded data, lets the session be read together with its user
-    in one query (migraine_app.sessions) and lets a user's sessions go when the account goes.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "session"
-
-    @classmethod
-    def get_session_store_class(cls):
-        from migraine_app.sessions import SessionStore
-
-        return SessionStore

@@ -8,11 +8,10 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from diary import cycles, presentation, services
+from accounts.profiles import patient_required
+from diary import cycles, pages, presentation, services
 from diary.forms import MidasForm
 from diary.templatetags.wording import help_numbers
-from diary.views import patient_required
-from migraine_app import caching
 
 
 def progress_context(loaded, rules=None, *, for_clinician=False):
@@ -59,7 +58,7 @@ def progress_context(loaded, rules=None, *, for_clinician=False):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def progress(request):
     loaded = services.load_progress(request.user, now=request.now)
     context = progress_context(loaded)
@@ -68,7 +67,7 @@ def progress(request):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def progress_json(request):
     loaded = services.load_progress(request.user, now=request.now)
     response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
@@ -77,7 +76,7 @@ def progress_json(request):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def report(request):
     loaded = services.load_progress(request.user, now=request.now)
     context = progress_context(loaded)

@@ -3,11 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from diary import cycles, presentation, roles, signals, timeutil
+from accounts import profiles
+from accounts.models import PatientProfile
+from accounts.profiles import patient_today, profile_for
+from diary import cycles, presentation
 from diary.models import (
     FEATURE_NAMES,
     MAX_DURATION_MINUTES,
@@ -15,7 +18,6 @@ from diary.models import (
     AttackMedicine,
     HeadacheFreeDay,
     MidasAnswer,
-    PatientProfile,
     PatientSummary,
     SideEffectReport,
     TreatmentSession,
@@ -27,41 +29,10 @@ _LOOKBACK = dt.timedelta(days=MAX_DURATION_MINUTES // 1440 + 1)
 
 
 def diary_changed(patient):
-    """The diary changed: cached pages (keyed by diary_version) and the worklist's summary are stale."""
-    PatientProfile.objects.filter(user=patient).update(diary_version=F("diary_version") + 1)
+    """The diary changed: pages and figures cached under the old version are stale, and so is the
+    clinic's summary of it."""
+    profiles.raise_version(patient.pk)
     PatientSummary.objects.filter(patient=patient).delete()
-    signals.diary_changed.send(sender=PatientProfile, patient=patient)
-
-
-def patient_profile_or_none(user):
-    """The profile of a patient (made on first use), or None for a clinician or editor.
-
-    The user's role and profile come with the user in one query (diary.backends); this asks the
-    database only on a patient's first visit.
-    """
-    if not roles.is_patient(user):
-        return None
-    return getattr(user, "_diary_profile", None) or profile_for(user)
-
-
-def profile_for(user):
-    """The patient's profile, made on first use (for users from add_user, admin or createsuperuser)."""
-    profile = getattr(user, "_diary_profile", None)
-    if profile is None:
-        try:
-            profile = PatientProfile.objects.get(user=user)
-        except PatientProfile.DoesNotExist:
-            try:
-                with transaction.atomic():
-                    profile = PatientProfile.objects.create(user=user)
-            except IntegrityError:  # made by a simultaneous first request
-                profile = PatientProfile.objects.get(user=user)
-        user._diary_profile = profile
-    return profile
-
-
-def patient_today(profile, now=None):
-    return timeutil.today(profile.tz, now or timezone.now())
 
 
 def attack_data(attack, medicine_classes=None):
@@ -152,7 +123,7 @@ def unmark_headache_free(patient, date):
 class DiaryFull(Exception):
     """The diary would pass settings.DIARY_MAX_ATTACKS headaches: nothing is saved.
 
-    migraine_app.limits turns it into this message on the diary's home page.
+    core.middleware turns it into this message on the diary's home page.
     """
 
     def __init__(self, limit, adding):
@@ -359,14 +330,3 @@ def load_progress(patient, now=None, profile=None):
         rules=rules(),
     )
     return PatientProgress(profile, progress, attacks, reports, sessions, answers)
-
-
-@transaction.atomic
-def delete_patient(user):
-    """Delete a patient's account and every row about them, sign-in records and sessions included."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    username = user.get_username()
-    for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=username).delete()
-    user.delete()  # everything else, sessions included, is a foreign key that cascades

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from clinic import sharing_views
 from diary import progress_views, views
 
 app_name = "diary"
@@ -25,8 +24,6 @@ urlpatterns = [
     path("progress.json", progress_views.progress_json, name="progress_json"),
     path("report/", progress_views.report, name="report"),
     path("midas/", progress_views.midas_new, name="midas"),
-    path("sharing/", sharing_views.sharing, name="sharing"),
-    path("sharing/<int:pk>/stop/", sharing_views.stop_sharing, name="stop_sharing"),
     path("export.csv", views.export_csv, name="export"),
     path("import/", views.import_csv, name="import"),
 ]

@@ -2,49 +2,33 @@
 
 import calendar as pycalendar
 import datetime as dt
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.forms import ProfileForm
+from accounts.profiles import patient_required
+from core import timeutil
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, presentation, services, timeutil
-from diary.forms import AttackForm, HeadacheFreeDaysForm, SideEffectReportForm, TreatmentSessionForm
+from diary import csvio, cycles, pages, presentation, services
+from diary.forms import AttackForm, HeadacheFreeDaysForm, MedicineForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
     URGENT_SIDE_EFFECTS,
     Attack,
     HeadacheFreeDay,
+    Medicine,
     SideEffectReport,
     TreatmentSession,
 )
-from migraine_app import caching
 
 HOME_DAYS = 7
-
-
-def patient_required(view):
-    """Signed in, and a patient: clinicians and editors have no diary."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.profile = services.patient_profile_or_none(request.user)
-        if request.profile is None:
-            raise PermissionDenied("Only patients have a diary.")
-        request.now = timezone.now()
-        request.today = services.patient_today(request.profile, request.now)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_attack_for_user(request, pk):
@@ -82,7 +66,7 @@ def _day_infos(request, first, last, attack_rows=None):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def home(request):
     return render(request, "diary/home.html", _home_context(request))
 
@@ -378,7 +362,7 @@ def _calendar_kind(info, future):
 
 
 @patient_required
-@caching.patient_page(query=("month",))
+@pages.patient_page(query=("month",))
 def calendar(request):
     month = _parse_month(request.GET.get("month", ""), request.today)
     if not timeutil.MIN_DATE <= month <= dt.date(2999, 12, 1):
@@ -417,7 +401,7 @@ def calendar(request):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def day(request, date):
     date = _parse_date(date)
     if date is None:
@@ -437,7 +421,7 @@ def day(request, date):
 
 
 @patient_required
-@caching.patient_page
+@pages.patient_page
 def session_list(request):
     sessions = list(TreatmentSession.objects.filter(patient=request.user).prefetch_related("side_effect_reports"))
     dates = sorted(session.date for session in sessions)
@@ -560,3 +544,31 @@ def import_csv(request):
         "max_rows": csvio.MAX_ROWS,
     }
     return render(request, "diary/import.html", context)
+
+
+# ---------------------------------------------------------------- usual medicines (on the profile page)
+
+
+@patient_required
+@require_POST
+def medicine_add(request):
+    form = MedicineForm(request.POST, patient=request.user)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # sent twice at once
+            return redirect("profile")
+        messages.success(request, f"{form.instance.name} added to your medicines.")
+        return redirect("profile")
+    context = {"form": ProfileForm(instance=request.profile, user=request.user), "medicine_form": form}
+    return render(request, "registration/profile.html", context, status=400)
+
+
+@patient_required
+@require_POST
+def medicine_delete(request, pk):
+    medicine = get_object_or_404(Medicine, pk=pk, patient=request.user)
+    medicine.delete()
+    messages.success(request, f"{medicine.name} removed from your list. Headaches you logged keep it.")
+    return redirect("profile")

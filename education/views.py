@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
+from education import pages
 from education.models import Section
-from migraine_app import caching
 
 SEARCH_MAX_LENGTH = 200
 
@@ -19,13 +19,20 @@ def _sections_for(user):
     return sections if _can_preview(user) else sections.published()
 
 
-@caching.public_page
+@pages.public_page
+def home(request):
+    """The site's home page: what the app is, and the guide's sections."""
+    sections = list(Section.objects.published().only("title", "slug", "summary"))
+    return render(request, "home.html", {"sections": sections})
+
+
+@pages.public_page
 def guide(request):
     sections = list(_sections_for(request.user).only("title", "slug", "summary", "order", "is_published"))
     return render(request, "education/section_list.html", {"sections": sections})
 
 
-@caching.public_page
+@pages.public_page
 def section(request, slug):
     # One query for the whole ordered contents: the section, its neighbours and the count.
     sections = list(_sections_for(request.user).defer("body"))
@@ -58,7 +65,7 @@ def _search(sections, query):
     return sections.filter(matches)
 
 
-@caching.public_page(query=("q",))
+@pages.public_page(query=("q",))
 def search(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     results = list(_search(_sections_for(request.user), query)) if query else []

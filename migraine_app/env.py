@@ -66,3 +66,27 @@ def env_time_zone(name, default, environ=os.environ):
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ImproperlyConfigured(f"{name} must be an IANA time zone such as Europe/London; got {value!r}") from None
     return value
+
+
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def env_cache(environ=os.environ):
+    """CACHES["default"] from CACHE_URL (or REDIS_URL): redis://host:port/db in production, so
+    that every worker and server shares one cache; locmem:// (the default: nothing to set up) or
+    dummy:// (no cache at all, for measuring pages as rendered)."""
+    url = env_str("CACHE_URL", None, environ) or env_str("REDIS_URL", None, environ) or "locmem://"
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {scheme}://"
+        )
+    cache = {"BACKEND": CACHE_BACKENDS[scheme], "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "md", environ)}
+    if scheme.startswith("redis"):
+        cache["LOCATION"] = url
+    return cache

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from migraine_app.env import env_bool, env_int, env_list, env_str, env_time_zone
+from migraine_app.env import env_bool, env_cache, env_int, env_list, env_str, env_time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    # The project's apps. Dependencies point one way: core <- accounts <- diary <- clinic;
+    # education uses core alone (tests/test_architecture.py checks it).
+    "core",
+    "accounts",
     "education",
     "diary",
     "clinic",
@@ -50,20 +54,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a Host not in ALLOWED_HOSTS and a body over REQUEST_BODY_MAX_BYTES are refused before
     # anything reads them.
-    "migraine_app.limits.RequestLimitsMiddleware",
+    "core.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "migraine_app.security.AppCSPMiddleware",
+    "core.middleware.AppCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for what a browser may keep
     "django.middleware.csrf.CsrfViewMiddleware",
-    "migraine_app.sessions.AuthenticationMiddleware",  # Django's, with the user read with the session
-    "migraine_app.security.PrivatePagesMiddleware",  # Cache-Control: private, no-store when signed in
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.security.PrivatePagesMiddleware",  # Cache-Control: private, no-store when signed in
     "django_otp.middleware.OTPMiddleware",
-    "migraine_app.security.SessionActivityMiddleware",
-    "migraine_app.security.RequireTwoFactorMiddleware",
+    "accounts.security.SessionActivityMiddleware",
+    "accounts.security.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "diary.middleware.DiaryFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the outcome of every sign-in attempt.
@@ -73,7 +79,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
     # Django's ModelBackend, loading the user's role and patient profile in the same query.
-    "diary.backends.DiaryModelBackend",
+    "accounts.backends.AccountBackend",
 ]
 
 ROOT_URLCONF = "migraine_app.urls"
@@ -88,14 +94,20 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "diary.context_processors.role",
-                "diary.context_processors.nav",
+                "accounts.context_processors.role",
+                "core.context_processors.nav",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "migraine_app.wsgi.application"
+
+# One cache for every worker and server in production (CACHE_URL=redis://127.0.0.1:6379/0):
+# sessions, the page cache, patients' computed progress and rate-limit counts. Without it, each
+# process keeps its own in memory (enough for `make run`).
+CACHES = {"default": env_cache()}
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
 
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -130,21 +142,25 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 # Not axes' own reset: it deletes every record matching any lockout parameter, so a sign-in to
 # one's own account would clear the failures against other accounts from the same address
-# (unlimited guessing, issue #13). migraine_app.security.on_login clears only the records of the
+# (unlimited guessing, issue #13). accounts.security.on_login clears only the records of the
 # account that signed in, from the address it signed in from.
 AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_CALLABLE = "migraine_app.security.lockout_response"
-AXES_CLIENT_STR_CALLABLE = "migraine_app.security.anonymous_client_str"  # no email or address in logs
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_STR_CALLABLE = "accounts.security.anonymous_client_str"  # no email or address in logs
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not stored
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 # A wrong current password on password change or account deletion counts as a failed sign-in
-# (migraine_app.security.count_wrong_current_password); axes keeps the form's fields, never these.
+# (accounts.security.count_wrong_current_password); axes keeps the form's fields, never these.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 # Sessions end after this long without a request; clinicians' and staff's sooner.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 14 * 24 * 3600, minimum=60)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 12 * 3600, minimum=60)
-SESSION_ENGINE = "migraine_app.sessions"  # database sessions read with their user in one query
+# Django's sessions with the user's id beside them (accounts.sessions). Where the cache is shared
+# (Redis), sessions are read from it (cached_db) and written through to the database; where each
+# process has its own memory, only from the database, or a session signed out in one worker would
+# live on in another's memory. The development server is one process, so it may use its memory.
+SESSION_ENGINE = "accounts.sessions" if SHARED_CACHE or DEBUG else "accounts.sessions_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -254,7 +270,7 @@ PERMISSIONS_POLICY = {
 # The most headaches one diary keeps (50 years of daily headaches): logging and imports past it are refused.
 DIARY_MAX_ATTACKS = env_int("DIARY_MAX_ATTACKS", 20000, minimum=1)
 # The largest request body: the import's 2 MB file (diary.csvio.MAX_BYTES) and the form around it.
-# A larger Content-Length is refused (413) before the body is read (migraine_app.limits); nothing is
+# A larger Content-Length is refused (413) before the body is read (core.middleware); nothing is
 # ever written to a temporary file.
 REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024 + 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES

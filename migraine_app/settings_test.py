@@ -26,3 +26,5 @@ WHITENOISE_USE_FINDERS = True
 REQUIRE_2FA = False
 # Tests run over plain HTTP.
 SECURE_SSL_REDIRECT = False
+# One process: its memory cache is its own, so sessions may be read from it as in production.
+SESSION_ENGINE = "accounts.sessions"

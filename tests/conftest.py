@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from diary.roles import assign_role
+from accounts.roles import assign_role
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -16,11 +16,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import PatientProfile
+from accounts.views import DeleteAccountForm
 from clinic.models import Share
+from accounts import forms as account_forms
+from core import forms as core_forms
 from diary import forms as diary_forms
-from diary.account_views import DeleteAccountForm
 from diary.csvio import HEADER
-from diary.models import Medicine, MidasAnswer, PatientProfile, SideEffectReport, TreatmentSession
+from diary.models import Medicine, MidasAnswer, SideEffectReport, TreatmentSession
 from tests.conftest import PASSWORD, TODAY
 from tests.diary import factories
 
@@ -228,7 +231,7 @@ def test_an_import_with_a_wrong_row_lists_it_in_the_summary(patient_client, pati
     [("", "Give your clinician's share code"), ("ZZZ-ZZZ-ZZZ", "No clinician has this share code")],
 )
 def test_a_refused_share_code_is_summarised_and_kept(patient_client, patient, code, message):
-    page = refused(patient_client.post(reverse("diary:sharing"), {"code": code}))
+    page = refused(patient_client.post(reverse("sharing:page"), {"code": code}))
     assert_at_fault(page, "id_code")
     summary_says(page, message)
     assert page.value("code") == (code or None)
@@ -339,7 +342,7 @@ def test_a_refused_two_factor_code_is_summarised(client, clinician):
 
 
 def test_a_refused_two_factor_set_up_code_is_summarised(client, clinician):
-    from migraine_app import two_factor
+    from accounts import two_factor
 
     client.force_login(clinician)
     session = client.session
@@ -434,14 +437,14 @@ def _forms(patient, session):
         diary_forms.SideEffectReportForm({}, session=session, today=TODAY),
         diary_forms.MidasForm({}, today=TODAY),
         diary_forms.MedicineForm({}, patient=patient),
-        diary_forms.ReportedBaselineForm({}, instance=profile),
-        diary_forms.SignupForm({}),
-        diary_forms.EmailAuthenticationForm(None, {}),
-        diary_forms.ChangePasswordForm(patient, {}),
-        diary_forms.NewPasswordForm(patient, {}),
-        diary_forms.ResetPasswordForm({}),
+        account_forms.ReportedBaselineForm({}, instance=profile),
+        account_forms.SignupForm({}),
+        account_forms.EmailAuthenticationForm(None, {}),
+        account_forms.ChangePasswordForm(patient, {}),
+        account_forms.NewPasswordForm(patient, {}),
+        account_forms.ResetPasswordForm({}),
         DeleteAccountForm({}, user=patient),
-        _plain(diary_forms.ProfileForm({}, instance=profile, user=patient)),
+        _plain(account_forms.ProfileForm({}, instance=profile, user=patient)),
         _sharing_form(),
         _token_form(),
         _note_form(),
@@ -449,7 +452,7 @@ def _forms(patient, session):
 
 
 def _plain(form):
-    diary_forms.plain_error_messages(form)  # as the profile view does
+    core_forms.plain_error_messages(form)  # as the profile view does
     return form
 
 
@@ -466,7 +469,7 @@ def _note_form():
 
 
 def _token_form():
-    from migraine_app.two_factor import TokenForm
+    from accounts.two_factor import TokenForm
 
     return TokenForm({})
 
@@ -477,7 +480,7 @@ def test_no_field_of_these_forms_can_say_a_django_default(patient):
     for form in _forms(patient, session):
         form.errors  # noqa: B018 (the checking applies the plain messages)
         codes_by_field = {
-            name: set(field.error_messages) | diary_forms._validator_codes(field.validators)
+            name: set(field.error_messages) | core_forms._validator_codes(field.validators)
             for name, field in form.fields.items()
         }
         for name, codes in codes_by_field.items():

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from clinic.models import Share
-from diary.context_processors import nav
+from core.context_processors import nav
 from tests.diary.factories import attack, session
 
 MARKED = re.compile(r'<(?:a|summary)\b[^>]*\baria-current="(page|true)"[^>]*>([^<]+)<')
@@ -36,7 +36,7 @@ def fresh_get(client, url):
         ("diary:progress", "Progress"),
         ("diary:calendar", "Calendar"),
         ("diary:sessions", "Sessions"),
-        ("diary:sharing", "Sharing"),
+        ("sharing:page", "Sharing"),
         ("education:guide", "Guide"),
         ("profile", "Profile"),
     ],

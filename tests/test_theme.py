@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import DisplayPreference
 from clinic.models import Share
-from diary.models import DisplayPreference
 from tests.conftest import PASSWORD
 
 URL = reverse("theme")

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import diary.models
+import accounts.models
 
 
 class Migration(migrations.Migration):
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                         default="Europe/London",
                         help_text="Your days are counted from midnight to midnight in this time zone.",
                         max_length=64,
-                        validators=[diary.models.validate_time_zone],
+                        validators=[accounts.models.validate_time_zone],
                     ),
                 ),
                 (

@@ -2,10 +2,12 @@ import csv
 import io
 
 import pytest
+from accounts.roles import assign_role
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry, ClinicianNote
-from diary.models import PatientProfile, TreatmentSession
+from diary.models import TreatmentSession
 from tests.conftest import NOW
 from tests.diary.factories import attack, session, side_effect
 
@@ -44,7 +46,7 @@ def test_the_anonymous_are_sent_to_sign_in(client, patient, shared, name):
 
 
 def test_a_former_clinician_loses_access_with_their_role(client, patient, clinician, shared):
-    clinician.groups.clear()
+    assign_role(clinician, "patient")
     client.force_login(clinician)
     assert client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 404
 
@@ -123,7 +125,7 @@ def test_the_patient_page_uses_a_fixed_number_of_queries(clinician_client, patie
         attack(patient, f"2026-10-{day:02d}", medicines=[("triptan", "x")])
     session(patient, "2026-10-01")
     PatientProfile.objects.create(user=patient)  # made when the patient first opened their diary
-    # 1 session with its user (migraine_app.sessions), 2 share with patient, profile and the role
+    # 1 session with its user (accounts.sessions), 2 share with patient, profile and the role
     # check (the profile with the patient's phone number), 3 attacks with their medicines, 4 marks,
     # 5 sessions, 6 side effects, 7 MIDAS, 8 notes, 9 the access-log row
     with django_assert_num_queries(9):

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from accounts.models import PatientProfile
 from clinic.models import Share
-from diary.models import PatientProfile, SideEffectReport
+from diary.models import SideEffectReport
 from tests.diary.factories import attack, headache_free, session
 
 

@@ -1,9 +1,10 @@
+from accounts.roles import assign_role
 from django.urls import reverse
 
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from clinic.services import clinician_profile
 
-SHARING = reverse("diary:sharing")
+SHARING = reverse("sharing:page")
 
 
 def test_sharing_requires_login(client, db):
@@ -33,7 +34,7 @@ def test_an_unknown_code_is_refused_next_to_the_field(client, patient):
 
 def test_a_code_whose_owner_is_no_longer_a_clinician_is_refused(client, patient, clinician):
     code = clinician_profile(clinician).share_code
-    clinician.groups.clear()
+    assign_role(clinician, "patient")
     client.force_login(patient)
     client.post(SHARING, {"code": code})
     assert not Share.objects.exists()
@@ -50,7 +51,7 @@ def test_stopping_ends_access_at_once(client, patient, clinician, shared):
     client.force_login(clinician)
     assert client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 200
     client.force_login(patient)
-    client.post(reverse("diary:stop_sharing", args=[shared.pk]))
+    client.post(reverse("sharing:stop", args=[shared.pk]))
     assert not Share.objects.exists()
     client.force_login(clinician)
     for name in ["clinic:patient", "clinic:patient_json", "clinic:patient_report", "clinic:patient_export"]:
@@ -65,7 +66,7 @@ def test_a_patient_cannot_stop_another_patient_s_share(client, other_patient, cl
 
     intruder = make_user("intruder@example.com")
     client.force_login(intruder)
-    assert client.post(reverse("diary:stop_sharing", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("sharing:stop", args=[theirs.pk])).status_code == 404
     assert Share.objects.filter(pk=theirs.pk).exists()
 
 

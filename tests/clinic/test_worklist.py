@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from clinic.models import Share
-from diary.models import Attack, AttackMedicine, HeadacheFreeDay, PatientProfile, PatientSummary, TreatmentSession
+from diary.models import Attack, AttackMedicine, HeadacheFreeDay, PatientSummary, TreatmentSession
 from tests.conftest import make_user
 from tests.diary.conftest import TODAY
 from tests.diary.factories import session, side_effect
@@ -179,7 +180,7 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
         ]
     )
     # First view, summaries to make: 1 session with its user, role and worklist version
-    # (migraine_app.sessions), 2 shares with patients, profiles and summaries, 3 attacks with
+    # (accounts.sessions), 2 shares with patients, profiles and summaries, 3 attacks with
     # medicines, 4 marks, 5 sessions, 6 side effects, 7 the summaries' upsert, 8 share code
     with django_assert_num_queries(8):
         assert clinician_client.get(WORKLIST).status_code == 200

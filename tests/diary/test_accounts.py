@@ -6,7 +6,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from diary.models import Medicine, PatientProfile
+from accounts.models import PatientProfile
+from diary.models import Medicine
 from tests.conftest import PASSWORD
 
 SIGNUP = reverse("signup")

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from diary.models import Attack, HeadacheFreeDay, PatientProfile, SideEffectReport, TreatmentSession
+from accounts.models import PatientProfile
+from diary.models import Attack, HeadacheFreeDay, SideEffectReport, TreatmentSession
 from tests.diary.factories import attack, session
 
 

@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from diary import cycles, timeutil
+from core import timeutil
+from diary import cycles
 from diary.cycles import AttackData, MidasAnswer, Rules, SideEffectData
 
 UTC = timeutil.zone("UTC")

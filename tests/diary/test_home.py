@@ -94,11 +94,13 @@ def test_home_uses_a_fixed_number_of_queries(patient_client, patient, django_ass
     session(patient, "2026-09-23")
     patient_client.get(URL)  # the profile is made on first use
     cache.clear()
-    # 1 session with user, role and profile (migraine_app.sessions), 2 attacks near the week (and
-    # any still going), 3 their medicines, 4 headache-free marks, 5 session dates, 6 urgent side effects
-    with django_assert_num_queries(6):
+    # 1 the session (cleared from the cache with the pages), 2 the user with role and profile
+    # (accounts.backends), 3 attacks near the week (and any still going), 4 their medicines,
+    # 5 headache-free marks, 6 session dates, 7 urgent side effects
+    with django_assert_num_queries(7):
         assert patient_client.get(URL).status_code == 200
-    # From the page cache: the session with user, role and profile (its diary_version is in the key)
+    # From the page cache, the session from the cache: the user with role and profile (its
+    # diary_version is in the key)
     with django_assert_num_queries(1):
         assert patient_client.get(URL).status_code == 200
 

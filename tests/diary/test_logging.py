@@ -13,8 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from diary import presentation
-from diary.models import Attack, PatientProfile
+from diary.models import Attack
 from tests.conftest import NOW, make_user
 from tests.diary.factories import attack
 

@@ -226,10 +226,12 @@ def test_progress_page_and_json_use_a_fixed_number_of_queries(
     make_diary(patient, years=years)
     patient_client.get(PROGRESS)  # the profile exists after the first visit
     cache.clear()
-    # 1 session with user, role and profile (migraine_app.sessions), 2 attacks joined with their
-    # medicines, 3 marks, 4 treatment sessions, 5 side-effect reports with their sessions, 6 MIDAS
-    with django_assert_num_queries(6):
+    # 1 the session (cleared from the cache with the pages), 2 the user with role and profile,
+    # 3 attacks joined with their medicines, 4 marks, 5 treatment sessions, 6 side-effect reports
+    # with their sessions, 7 MIDAS
+    with django_assert_num_queries(7):
         assert patient_client.get(PROGRESS).status_code == 200
+    # The session from the cache now
     with django_assert_num_queries(6):
         assert patient_client.get(JSON).status_code == 200
     # Again, from the page cache: the session with user, role and profile (diary_version in the key)

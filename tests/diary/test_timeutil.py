@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from diary import timeutil
+from core import timeutil
 
 LONDON = timeutil.zone("Europe/London")
 AUCKLAND = timeutil.zone("Pacific/Auckland")

@@ -15,11 +15,11 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.forms import ProfileForm
+from accounts.models import PatientProfile
 from clinic.models import Share
 from diary import presentation
 from diary.cycles import Period
-from diary.forms import ProfileForm
-from diary.models import PatientProfile
 from tests.diary.factories import attack, headache_free, session, side_effect
 
 ROOT = Path(__file__).resolve().parents[2]

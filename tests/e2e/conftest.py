@@ -102,7 +102,7 @@ def migrated_rows():
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    from diary import roles
+    from accounts import roles
     from education.models import Section
 
     Group.objects.get_or_create(name=roles.CLINICIANS)

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from accounts.models import DisplayPreference
 from clinic.models import Share
-from diary.models import DisplayPreference
 from tests.conftest import PASSWORD, make_user
 from tests.diary.factories import attack, headache_free, session
 from tests.e2e import png

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from diary import timeutil
+from core import timeutil
 from diary.models import SideEffectReport, TreatmentSession
 from tests.conftest import PASSWORD, make_user
 from tests.diary.factories import session

@@ -14,10 +14,12 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry
 from clinic.services import clinician_profile
-from diary import demo, timeutil
-from diary.models import Attack, AttackMedicine, HeadacheFreeDay, PatientProfile, TreatmentSession
+from core import timeutil
+from diary import demo
+from diary.models import Attack, AttackMedicine, HeadacheFreeDay, TreatmentSession
 from education.models import Section
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import check, sign_in

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from diary import timeutil
+from core import timeutil
 from diary.models import Attack
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import VIEWPORTS, Watch, check, sign_in

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from diary import demo, timeutil
-from diary.models import Attack, HeadacheFreeDay, PatientProfile, TreatmentSession
+from accounts.models import PatientProfile
+from core import timeutil
+from diary import demo
+from diary.models import Attack, HeadacheFreeDay, TreatmentSession
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import check, sign_in
 

@@ -20,8 +20,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry, Share
-from diary.models import HeadacheFreeDay, Medicine, PatientProfile
+from clinic.services import clinician_profile
+from diary.models import HeadacheFreeDay, Medicine
 from education.models import Section
 from tests.conftest import make_user
 from tests.diary.factories import attack, session, side_effect
@@ -66,8 +68,8 @@ TABLE = {
     "diary:progress_json": ("get", OWN_DIARY),
     "diary:report": ("get", OWN_DIARY),
     "diary:midas": ("get", OWN_DIARY),
-    "diary:sharing": ("get", OWN_DIARY),
-    "diary:stop_sharing": ("post", A_OBJECT_POST),
+    "sharing:page": ("get", OWN_DIARY),
+    "sharing:stop": ("post", A_OBJECT_POST),
     "diary:export": ("get", OWN_DIARY),
     "diary:import": ("get", OWN_DIARY),
     "clinic:worklist": ("get", "L 403 403 200 200 403 403"),
@@ -115,6 +117,7 @@ TABLE = {
     "admin:otp_*": ("get", "AL AL AL AL AL 403 {super_no_add}"),
     "admin:axes_*": ("get", "AL AL AL AL AL 403 {super_no_add}"),
     "admin:diary_*": ("get", "AL AL AL AL AL 403 {super_readonly}"),
+    "admin:accounts_*": ("get", "AL AL AL AL AL 403 {super_readonly}"),
     "admin:clinic_share_*": ("get", "AL AL AL AL AL 403 {super_no_change}"),
     "admin:clinic_*": ("get", "AL AL AL AL AL 403 {super_readonly}"),
     # Unnamed admin patterns: /admin/<app>/<model>/<id>/ redirects to the change page; the
@@ -219,7 +222,7 @@ PARAMS = {
     "diary:session_delete": lambda o, u: {"pk": o["session"].pk},
     "diary:session_side_effects": lambda o, u: {"pk": o["session"].pk},
     "diary:side_effect_delete": lambda o, u: {"pk": o["side_effect"].pk},
-    "diary:stop_sharing": lambda o, u: {"pk": o["share"].pk},
+    "sharing:stop": lambda o, u: {"pk": o["share"].pk},
     "medicine_delete": lambda o, u: {"pk": o["medicine"].pk},
     **{
         f"clinic:{name}": (lambda o, u: {"pk": u["a"].pk})
@@ -264,9 +267,9 @@ ADMIN_OBJECTS = {
     "diary_sideeffectreport": lambda o, u: o["side_effect"].pk,
     "diary_medicine": lambda o, u: o["medicine"].pk,
     "diary_headachefreeday": lambda o, u: o["mark"].pk,
-    "diary_patientprofile": lambda o, u: u["a"].patient_profile.pk,
+    "accounts_patientprofile": lambda o, u: u["a"].patient_profile.pk,
     "clinic_share": lambda o, u: o["share"].pk,
-    "clinic_clinicianprofile": lambda o, u: u["clin"].clinician_profile.pk,
+    "clinic_clinicianprofile": lambda o, u: clinician_profile(u["clin"]).pk,
     "clinic_accesslogentry": lambda o, u: o["log"].pk,
     "otp_static_staticdevice": lambda o, u: o["static"].pk,
     "axes_accessattempt": lambda o, u: o["axes_accessattempt"].pk,

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 
+from accounts.models import PatientProfile
 from diary.csvio import HEADER
-from diary.models import Attack, AttackMedicine, HeadacheFreeDay, PatientProfile, TreatmentSession
+from diary.models import Attack, AttackMedicine, HeadacheFreeDay, TreatmentSession
 from tests.conftest import make_user
 
 pytestmark = [

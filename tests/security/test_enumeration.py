@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from clinic.models import Share
-from diary.models import PatientProfile
+from clinic.services import clinician_profile
 from tests.conftest import PASSWORD, make_user
 
 SIGNUP = reverse("signup")
@@ -85,8 +86,8 @@ def test_a_forged_or_wrong_confirmation_link_does_nothing(client):
 def test_an_unconfirmed_account_cannot_share_its_diary(client, patient, clinician):
     PatientProfile.objects.update_or_create(user=patient, defaults={"email_confirmed": False})
     client.force_login(patient)
-    code = clinician.clinician_profile.share_code
-    response = client.post(reverse("diary:sharing"), {"code": code})
+    code = clinician_profile(clinician).share_code
+    response = client.post(reverse("sharing:page"), {"code": code})
     assert "Confirm your email address first" in response.text
     assert not Share.objects.exists()
 

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import UserSession
+from accounts.sessions import SessionStore
 from clinic.models import AccessLogEntry, Share
 from diary import csvio
-from diary.models import Attack, UserSession
-from migraine_app.sessions import SessionStore
+from diary.models import Attack
 from tests.conftest import PASSWORD
 from tests.diary.factories import attack
 
@@ -215,11 +216,11 @@ def test_a_superuser_opening_a_patient_s_rows_in_admin_is_in_their_access_log(
     AccessLogEntry.objects.all().delete()
     assert client.get(reverse("admin:diary_attack_change", args=[mine.pk])).status_code == 200
     assert logged() == [(patient.pk, name, "page")]
-    assert client.get(reverse("admin:diary_patientprofile_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_patientprofile_changelist")).status_code == 200
     # The patient sees it on their sharing page.
     patient_client = Client()
     patient_client.force_login(patient)
-    assert name in patient_client.get(reverse("diary:sharing")).text
+    assert name in patient_client.get(reverse("sharing:page")).text
 
 
 def test_admin_shows_no_authenticator_key_and_no_recovery_code(client, superuser, clinician):

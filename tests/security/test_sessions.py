@@ -1,16 +1,17 @@
-"""Sessions read with their user in one query (migraine_app.sessions): the same rules as Django's."""
+"""Django's sessions with the user beside them (accounts.sessions): the same rules as Django's."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from diary.models import PatientProfile, UserSession
-from diary.roles import assign_role
-from migraine_app import prepared
-from migraine_app.sessions import SessionStore
+from accounts.models import PatientProfile, UserSession
+from accounts.roles import assign_role
+from accounts.sessions import SessionStore
+from django.core.cache import cache
+from django.test.utils import CaptureQueriesContext
 
-pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="prepared statements are PostgreSQL's")
+from accounts.sessions import end_sessions
 
 
 def signed_in(user):
@@ -49,15 +50,28 @@ def test_the_profile_read_with_the_session_is_the_stored_one(patient):
     assert 'value="Pacific/Auckland" selected' in page.text
 
 
-def test_the_user_read_with_a_session_is_given_once_and_only_for_that_user(patient, other_patient):
+def test_a_signed_in_request_reads_the_session_from_the_cache_and_the_user_with_role_and_profile_in_one_query(
+    patient,
+):
     client = signed_in(patient)
-    store = SessionStore(client.cookies["sessionid"].value)
-    assert store.load()["_auth_user_id"] == str(patient.pk)
-    assert store.take_loaded_user(other_patient.pk) is None  # not the session's user: not given
-    store.load()
-    user = store.take_loaded_user(patient.pk)
-    assert user.pk == patient.pk and user.email == "alice@example.com"
-    assert store.take_loaded_user(patient.pk) is None  # given once
+    client.get("/diary/")  # the profile is made on first use
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("accounts_usersession" in q for q in sql), sql
+    user_queries = [q for q in sql if 'FROM "auth_user"' in q]
+    assert len(user_queries) == 1
+    assert "accounts_account" in user_queries[0] and "accounts_patientprofile" in user_queries[0]
+
+
+def test_a_session_ended_elsewhere_is_gone_from_the_cache_too(patient):
+    client = signed_in(patient)
+    assert client.get("/diary/").status_code == 200
+    key = client.cookies["sessionid"].value
+    assert cache.get(SessionStore.cache_key_prefix + key) is not None  # read from the cache
+    end_sessions([key])
+    assert cache.get(SessionStore.cache_key_prefix + key) is None
+    assert client.get("/diary/").status_code == 302  # signed out
 
 
 def test_clearsessions_removes_expired_sign_ins_only(patient, other_patient):
@@ -78,45 +92,9 @@ def test_a_session_that_is_not_signed_in_has_no_user(db):
     store["cart"] = "anything"
     store.save()
     assert UserSession.objects.get(session_key=store.session_key).user_id is None
-    loaded = SessionStore(store.session_key)
-    assert loaded.load() == {"cart": "anything"}
-    assert loaded.take_loaded_user(1) is None
+    assert SessionStore(store.session_key).load() == {"cart": "anything"}
 
 
-@pg_only
-def test_the_session_query_is_a_prepared_statement(patient):
-    signed_in(patient).get("/diary/")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements")
-        names = {row[0] for row in cursor.fetchall()}
-    assert "app_session_user" in names
-
-
-@pg_only
-@pytest.mark.django_db(transaction=True)
-def test_statements_the_server_forgot_are_prepared_again():
-    user = get_user_model().objects.create_user(username="p@example.com", password="x-long-passphrase-1")
-    client = signed_in(user)
-    assert client.get("/diary/").status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
-    assert client.get("/diary/").status_code == 200
-    connection.close()  # a new connection knows no statements
-    assert client.get("/diary/").status_code == 200
-
-
-@pg_only
-@pytest.mark.django_db(transaction=True)
-def test_a_statement_whose_columns_changed_is_prepared_again():
-    prepared.fetch(connection, "app_test_columns", "SELECT id FROM auth_group WHERE id = %s", [1])
-    with connection.cursor() as cursor:  # as a migration in another process could
-        cursor.execute("ALTER TABLE auth_group ALTER COLUMN id TYPE bigint")
-    try:
-        assert prepared.fetch(connection, "app_test_columns", "SELECT id FROM auth_group WHERE id = %s", [1]) == []
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE auth_group ALTER COLUMN id TYPE integer")
-
-
-def test_prepared_queries_number_their_placeholders():
-    assert prepared._numbered("a = %s AND b > %s OR c = %s") == "a = $1 AND b > $2 OR c = $3"
+def test_a_session_key_django_could_not_have_made_is_no_session(db):
+    for key in ["short", "a" * 41, "abc\x00defghijk", "ABCDEFGHIJKLMNOP"]:
+        assert SessionStore(key).load() == {}

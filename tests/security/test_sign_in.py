@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from migraine_app.two_factor import enrolment_link
+from accounts.two_factor import enrolment_link
 from tests.conftest import PASSWORD, make_user
 
 LOGIN = reverse("login")

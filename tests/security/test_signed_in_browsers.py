@@ -4,8 +4,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from diary.models import UserSession
-from migraine_app.browser_sessions import describe_device
+from accounts.browser_sessions import describe_device
+from accounts.models import UserSession
 from tests.conftest import PASSWORD
 
 URL = reverse("signed_in_browsers")

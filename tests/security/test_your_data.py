@@ -8,8 +8,9 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import PatientProfile, UserSession
 from clinic.models import AccessLogEntry, ClinicianNote, ReminderSent, Share
-from diary.models import Medicine, MidasAnswer, PatientProfile, PatientSummary, UserSession
+from diary.models import Medicine, MidasAnswer, PatientSummary
 from tests.conftest import PASSWORD
 from tests.diary.factories import attack, headache_free, session, side_effect
 

@@ -16,16 +16,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import PatientProfile
 from clinic.models import ReminderSent, Share
-from diary import roles, services, timeutil
-from diary.models import (
-    URGENT_SIDE_EFFECTS,
-    Attack,
-    HeadacheFreeDay,
-    PatientProfile,
-    SideEffectReport,
-    TreatmentSession,
-)
+from core import timeutil
+from diary import services
+from diary.models import URGENT_SIDE_EFFECTS, Attack, HeadacheFreeDay, SideEffectReport, TreatmentSession
 
 MAX_DURATION = dt.timedelta(days=15)
 

@@ -1,0 +1,59 @@
+"""The cache of the clinician's pages: the worklist and a shared patient's pages."""
+
+from functools import wraps
+
+from django.db.models import Count, Max, Sum
+
+from clinic.models import Share
+from core import pagecache, timeutil
+
+
+def worklist_version(clinician):
+    """Changes whenever anything the worklist shows may have: one aggregate over the clinician's shares.
+
+    A share made or ended changes the count or the newest share; a change to a patient's diary or
+    profile raises their data version; a summary made again (after a diary change or for a new
+    date) changes its time.
+    """
+    state = Share.objects.filter(clinician=clinician).aggregate(
+        shares=Count("id"),
+        newest=Max("id"),
+        versions=Sum("patient__patient_profile__diary_version"),
+        summaries=Max("patient__progress_summary__updated_at"),
+    )
+    return "|".join(str(state[name]) for name in ("shares", "newest", "versions", "summaries"))
+
+
+@pagecache.page_decorator
+def clinic_patient_page(view, query, before=None):
+    """A shared patient's page for a clinician; `before` runs on every request (the access log)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if before is not None:  # on every request, cached or not (a page with a message is not)
+            before(request)
+        if not pagecache.cacheable(request):
+            return view(request, *args, **kwargs)
+        profile = request.profile
+        patient_today = timeutil.today(profile.tz, request.now)
+        key = pagecache.signed_in_key(
+            request, query, "clinic-patient", view.__name__, request.patient.pk, profile.diary_version, patient_today
+        )
+        return pagecache.serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
+
+
+@pagecache.page_decorator
+def worklist_page(view, query):
+    """The clinician's worklist, keyed by worklist_version() and the quarter hour (flags such as
+    "session due" change with each patient's date alone)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not pagecache.cacheable(request):
+            return view(request, *args, **kwargs)
+        key = pagecache.signed_in_key(request, query, "worklist", worklist_version(request.user))
+        return pagecache.serve(key, request, lambda: view(request, *args, **kwargs))
+
+    return wrapper
