@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import forms as account_forms
 from accounts.models import PatientProfile
 from accounts.views import DeleteAccountForm
 from clinic.models import Share
-from accounts import forms as account_forms
 from core import forms as core_forms
 from diary import forms as diary_forms
 from diary.csvio import HEADER

@@ -2,10 +2,10 @@ import csv
 import io
 
 import pytest
-from accounts.roles import assign_role
 from django.urls import reverse
 
 from accounts.models import PatientProfile
+from accounts.roles import assign_role
 from clinic.models import AccessLogEntry, ClinicianNote
 from diary.models import TreatmentSession
 from tests.conftest import NOW

@@ -1,6 +1,6 @@
-from accounts.roles import assign_role
 from django.urls import reverse
 
+from accounts.roles import assign_role
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from clinic.services import clinician_profile
 

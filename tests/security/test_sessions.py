@@ -1,17 +1,14 @@
 """Django's sessions with the user beside them (accounts.sessions): the same rules as Django's."""
 
-import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PatientProfile, UserSession
 from accounts.roles import assign_role
-from accounts.sessions import SessionStore
-from django.core.cache import cache
-from django.test.utils import CaptureQueriesContext
-
-from accounts.sessions import end_sessions
+from accounts.sessions import SessionStore, end_sessions
 
 
 def signed_in(user):
