@@ -33,6 +33,10 @@ class UserSession(AbstractBaseSession):
 
 
 class _WithUser:
+    # One salt for both stores (and for sessions saved before this app existed): Django's default
+    # is made from the class's name, so each store would refuse the other's sessions.
+    key_salt = "django.contrib.sessions.SessionStore"
+
     @classmethod
     def get_model_class(cls):
         return UserSession

@@ -31,7 +31,9 @@ def roles_from_groups(apps, schema_editor):
     for user_id, group in User.groups.through.objects.filter(group__name__in=GROUP_ROLES).values_list(
         "user_id", "group__name"
     ):
-        role_of[user_id] = GROUP_ROLES[group]
+        # In both groups: the old code sent such a user to the worklist first, so clinician wins.
+        if role_of.get(user_id) != "clinician":
+            role_of[user_id] = GROUP_ROLES[group]
     ids = User.objects.values_list("pk", flat=True).iterator(chunk_size=2000)
     batch = []
     for user_id in ids:
