@@ -22,6 +22,7 @@ run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	$(PY) manage.py refresh_summaries
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo ""
 	@echo "  Migraine diary is starting on http://$(HOST):$(PORT)/"
@@ -41,10 +42,11 @@ check: install
 	SECRET_KEY=check-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(PY) manage.py check
 
-# Benchmark on the local PostgreSQL (see bench/run.py); traffic to 127.0.0.1 only.
+# Benchmark on the local PostgreSQL and Redis (see bench/run.py); traffic to 127.0.0.1 only.
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --port 6379 --save "" --appendonly no
 	$(PY) bench/run.py
 
 clean:

@@ -1,16 +1,13 @@
-"""Sharing, the worklist's summaries and the access log."""
+"""Sharing, notes, the worklist's order and the access log. The summaries it shows are diary.summaries'."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts import roles
 from accounts.backends import users_with_account
 from accounts.models import PatientProfile
 from accounts.profiles import profile_for
 from clinic.models import AccessLogEntry, ClinicianProfile, Share, normalise_share_code
-from core import timeutil
-from diary import cycles, services
-from diary.models import HeadacheFreeDay, PatientSummary, SideEffectReport, TreatmentSession
+from diary import services
 
 # The worklist's order of need: the first of these a patient has decides their place.
 NEED_ORDER = ["urgent_side_effect", "not_adequately_responding", "medication_overuse_risk", "overdue", "diary_gap"]
@@ -70,91 +67,19 @@ def log_access(clinician, patient, what):
     )
 
 
-# ---------------------------------------------------------------- summaries
+# ---------------------------------------------------------------- notes
 
 
-def summary_data(progress):
-    """What the worklist shows of a patient's progress, as JSON-friendly values."""
-    cycles_only = [p for p in progress.periods if p.kind == "cycle"]
-    latest = cycles_only[-1] if cycles_only else None
-    current = progress.current_cycle
-    return {
-        "cycle_number": current.number if current else None,
-        "cycle_day": current.day if current else None,
-        "next_due": current.next_due.isoformat() if current else None,
-        "last_session": current.session_date.isoformat() if current else None,
-        "per_28": float(latest.headache_days_per_28) if latest and latest.headache_days_per_28 is not None else None,
-        "change_pct": float(latest.change_from_baseline_pct)
-        if latest and latest.change_from_baseline_pct is not None
-        else None,
-        "enough_data": latest.enough_data if latest else None,
-        "completeness": float(latest.completeness) if latest and latest.completeness is not None else None,
-        # Counted days and headache days: early in a cycle the worklist shows these, not a rate.
-        "days": latest.days if latest else None,
-        "headache_days": latest.headache_days if latest else None,
-        "baseline_source": progress.baseline_source,
-        "flags": list(progress.flags),
-    }
+def add_note(note):
+    """Save a clinician's note (patient, author and author_name set) and mark the patient's data as
+    changed in the same transaction: the patient's pages, cached under their data version, show notes."""
+    with transaction.atomic():
+        note.save()
+        services.diary_changed(note.patient)
+    return note
 
 
-def summaries(patients, now=None):
-    """Fresh summaries for these patients (with patient_profile loaded), in a fixed number of queries.
-
-    Summaries of today's date are used as they are; the others are computed from the diaries of
-    those patients together (one query per table) and saved in one upsert.
-    """
-    now = now or timezone.now()
-    result, stale = {}, []
-    for patient in patients:
-        profile = patient_profile(patient)
-        today = timeutil.today(profile.tz, now)
-        summary = getattr(patient, "progress_summary", None) if _has_summary(patient) else None
-        # A summary saved before "days" was kept lacks the early-cycle counts: made again.
-        if summary is not None and summary.computed_for == today and "days" in summary.data:
-            result[patient.pk] = summary.data
-        else:
-            stale.append((patient, profile, today))
-    if not stale:
-        return result
-    ids = [patient.pk for patient, _, _ in stale]
-    attacks = services.load_attack_data(ids)
-    marks, sessions, side_effects = {i: set() for i in ids}, {i: [] for i in ids}, {i: [] for i in ids}
-    for patient_id, date in HeadacheFreeDay.objects.filter(patient_id__in=ids).values_list("patient_id", "date"):
-        marks[patient_id].add(date)
-    for patient_id, date in TreatmentSession.objects.filter(patient_id__in=ids).values_list("patient_id", "date"):
-        sessions[patient_id].append(date)
-    for patient_id, effect, started_on in SideEffectReport.objects.filter(patient_id__in=ids).values_list(
-        "patient_id", "effect", "started_on"
-    ):
-        side_effects[patient_id].append(cycles.SideEffectData(effect, started_on))
-    rules = services.rules()
-    rows = []
-    for patient, profile, today in stale:
-        progress = cycles.compute(
-            attacks[patient.pk],
-            marks[patient.pk],
-            sessions[patient.pk],
-            profile.tz,
-            now,
-            reported_baseline=profile.reported_baseline,
-            side_effects=side_effects[patient.pk],
-            rules=rules,
-        )
-        data = summary_data(progress)
-        result[patient.pk] = data
-        rows.append(PatientSummary(patient_id=patient.pk, computed_for=today, data=data))
-    PatientSummary.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["patient"], update_fields=["computed_for", "data"]
-    )
-    return result
-
-
-def _has_summary(patient):
-    try:
-        patient.progress_summary  # noqa: B018 - loaded by select_related, or raises
-    except PatientSummary.DoesNotExist:
-        return False
-    return True
+# ---------------------------------------------------------------- the worklist (diary.summaries makes what it shows)
 
 
 def patient_profile(patient):

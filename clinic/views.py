@@ -21,7 +21,7 @@ from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from core.forms import PlainErrorsMixin
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, presentation, services
+from diary import csvio, cycles, presentation, services, summaries
 from diary.forms import ClinicSessionForm
 from diary.models import TreatmentSession
 from diary.progress_views import progress_context
@@ -87,10 +87,15 @@ def worklist(request):
                 | Q(patient__email__icontains=word)
             )
     patients = [share.patient for share in shares]
-    summaries = clinic_services.summaries(patients, now=request.now)
+    # What is there, never a clinic's worth of cycles: at most summaries.REMAKES_PER_VIEW are
+    # remade (missing, or behind the profile's version); the rest are marked (diary.summaries).
+    shown = summaries.for_worklist(patients, now=request.now)
     rows = []
+    updating = 0
     for patient in patients:
-        data = summaries[patient.pk]
+        summary = shown[patient.pk]
+        data = summary.data
+        updating += summary.state == summaries.UPDATING
         if flag and flag not in data["flags"]:
             continue
         name = clinic_services.display_name(patient)
@@ -99,6 +104,13 @@ def worklist(request):
                 "patient": patient,
                 "name": name,
                 "data": data,
+                "state": summary.state,
+                "updating": summary.state == summaries.UPDATING,
+                "known": summary.known,
+                # "figures from Monday 30 November": made for an earlier date of the patient's.
+                "figures_from": presentation.day_words(summary.computed_for, request.now.date())
+                if summary.known and summary.state != summaries.FRESH
+                else "",
                 "next_due": dt.date.fromisoformat(data["next_due"]) if data["next_due"] else None,
                 **presentation.worklist_figures(data),  # per_28, change, early (counts early in a cycle)
                 "completeness": presentation.percent(data["completeness"] * 100)
@@ -117,6 +129,7 @@ def worklist(request):
         "flag": flag,
         "total": len(patients),
         "searching": bool(query or flag),
+        "updating": updating,
         "share_code": clinic_services.clinician_profile(request.user).display_code,
     }
     return render(request, "clinic/worklist.html", context)
@@ -192,12 +205,11 @@ def session_new(request):
     today = patient_today(request.profile, request.now)
     form = ClinicSessionForm(request.POST or None, patient=request.patient, today=today)
     if request.method == "POST" and form.is_valid():
-        session = form.save(commit=False)
-        session.recorded_by = request.user
-        if not session.given_by:
-            session.given_by = clinic_services.stored_name(request.user, TreatmentSession, "given_by")
-        session.save()
-        services.diary_changed(request.patient)
+        session = services.record_clinic_session(
+            form.save(commit=False),
+            request.user,
+            clinic_services.stored_name(request.user, TreatmentSession, "given_by"),
+        )
         messages.success(request, f"Treatment session of {session.date.day} {session.date:%B %Y} recorded.")
         return redirect("clinic:patient", pk=request.patient.pk)
     context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
@@ -208,8 +220,7 @@ def session_new(request):
 def baseline(request):
     form = ReportedBaselineForm(request.POST or None, instance=request.profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.diary_changed(request.patient)
+        services.save_reported_baseline(form.save(commit=False))
         messages.success(request, "Reported baseline saved.")
         return redirect("clinic:patient", pk=request.patient.pk)
     context = {"form": form, "patient_name": clinic_services.display_name(request.patient), "patient": request.patient}
@@ -240,8 +251,7 @@ def note_new(request):
         note.patient = request.patient
         note.author = request.user
         note.author_name = clinic_services.stored_name(request.user, ClinicianNote, "author_name")
-        note.save()
-        services.diary_changed(request.patient)  # the patient's page shows the notes
+        clinic_services.add_note(note)
         messages.success(request, "Note saved.")
         return redirect("clinic:patient", pk=request.patient.pk)
     # Refused: the note again, as typed, with the error summary (a redirect would lose the text).

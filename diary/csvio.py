@@ -1,4 +1,8 @@
-"""The diary CSV of FORMATS.md: export, and an all-or-nothing import with row-numbered errors."""
+"""The diary CSV of FORMATS.md: export, and the checks of an all-or-nothing import with row-numbered errors.
+
+The import itself (the lock, the rows saved, diary_changed) is diary.services.import_diary: this
+module reads and checks, and writes nothing.
+"""
 
 import csv
 import datetime as dt
@@ -6,13 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
-
-from accounts.models import PatientProfile
-from accounts.profiles import profile_for
 from core import timeutil
-from diary import services
 from diary.models import (
     DEFAULT_SITES,
     DEFAULT_UNITS,
@@ -21,7 +19,6 @@ from diary.models import (
     MAX_SITES,
     MAX_UNITS,
     Attack,
-    AttackMedicine,
     HeadacheFreeDay,
     MedicineClass,
     Severity,
@@ -322,20 +319,38 @@ def parse(text):
     return rows, errors
 
 
-def import_diary(patient, upload, now=None):
-    """Check every row, then save all or nothing. Raises ImportRefused with every wrong row."""
-    now = now or timezone.now()
-    text = _decode(upload)
-    rows, errors = parse(text)
+def read(upload):
+    """The rows of an uploaded diary CSV, each checked on its own; raises ImportRefused with every wrong row.
+
+    services.import_diary() then checks them against the diary (plan) and saves them.
+    """
+    rows, errors = parse(_decode(upload))
     if errors:
         raise ImportRefused(errors[:MAX_ERRORS_SHOWN])
-    with transaction.atomic():
-        # One import at a time per patient: a second one waits here and then sees the first's rows.
-        profile = PatientProfile.objects.select_for_update().get(pk=profile_for(patient).pk)
-        return _apply(patient, profile, rows, now)
+    return rows
 
 
-def _apply(patient, profile, rows, now):
+@dataclass
+class ImportPlan:
+    """What an import adds to a diary: the rows not there yet, and what they touch."""
+
+    attacks: list
+    marks: list
+    sessions: list
+    skipped: int
+    touched_by_file: set  # dates the file's headaches touch: their headache-free marks go
+
+    @property
+    def added(self):
+        return len(self.attacks) + len(self.marks) + len(self.sessions)
+
+
+def plan(patient, profile, rows, now, touched_by_diary):
+    """The rows of `rows` to add to the patient's diary, or ImportRefused with every row that cannot be.
+
+    touched_by_diary: the dates the diary's own headaches touch, from the first headache-free
+    date of the file to its last. Reads the diary's attacks, marks and sessions (three queries).
+    """
     tz = profile.tz
     today = timeutil.today(tz, now)
     errors = []
@@ -386,8 +401,7 @@ def _apply(patient, profile, rows, now):
             (new_marks if row.record == "headache_free" else new_sessions).append(row)
 
     if mark_rows:
-        first, last = min(r.date for r in mark_rows), max(r.date for r in mark_rows)
-        touched = touched_by_file | services.dates_touched_by_attacks(patient, tz, now, first, last)
+        touched = touched_by_file | touched_by_diary
         for row in mark_rows:
             if row.date in touched:
                 errors.append(
@@ -395,59 +409,18 @@ def _apply(patient, profile, rows, now):
                 )
     if errors:
         raise ImportRefused(sorted(errors, key=lambda e: e.line)[:MAX_ERRORS_SHOWN])
-    try:
-        services.check_room_for_attacks(patient, len(new_attacks))
-    except services.DiaryFull as full:
-        raise ImportRefused(
-            [
-                RowError(
-                    None,
-                    "file",
-                    f"This file has {_count(full.adding, 'headache')} not yet in your diary, which would take it "
-                    f"past {full.limit:,} headaches, the most one diary can keep. Nothing was imported.",
-                )
-            ]
-        ) from None
+    return ImportPlan(new_attacks, new_marks, new_sessions, skipped, touched_by_file)
 
-    attacks = Attack.objects.bulk_create(
+
+def too_many_headaches(adding, limit):
+    """The import's refusal when its new headaches would take the diary past its cap (DIARY_MAX_ATTACKS)."""
+    return ImportRefused(
         [
-            Attack(
-                patient=patient,
-                start_date=row.date,
-                start_time=row.start_time,
-                duration_minutes=row.duration_minutes,
-                severity=row.severity,
-                notes=row.notes,
-                **row.features,
+            RowError(
+                None,
+                "file",
+                f"This file has {_count(adding, 'headache')} not yet in your diary, which would take it "
+                f"past {limit:,} headaches, the most one diary can keep. Nothing was imported.",
             )
-            for row in new_attacks
         ]
-    )
-    if any(attack.pk is None for attack in attacks):  # backends that do not return ids
-        lookup = {
-            (a.start_date, a.start_time, a.duration_minutes, a.severity): a.pk
-            for a in Attack.objects.filter(patient=patient)
-        }
-        for attack in attacks:
-            attack.pk = lookup[(attack.start_date, attack.start_time, attack.duration_minutes, attack.severity)]
-    AttackMedicine.objects.bulk_create(
-        [
-            AttackMedicine(attack_id=attack.pk, medicine_class=medicine_class, name=name)
-            for attack, row in zip(attacks, new_attacks, strict=True)
-            for medicine_class, name in row.medicines
-        ]
-    )
-    TreatmentSession.objects.bulk_create(
-        [
-            TreatmentSession(patient=patient, date=row.date, units=row.units, sites=row.sites, notes=row.notes)
-            for row in new_sessions
-        ]
-    )
-    HeadacheFreeDay.objects.bulk_create([HeadacheFreeDay(patient=patient, date=row.date) for row in new_marks])
-    services.diary_changed(patient)
-    removed = 0
-    if touched_by_file:
-        removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=touched_by_file).delete()[0]
-    return ImportResult(
-        added=len(new_attacks) + len(new_marks) + len(new_sessions), skipped=skipped, marks_removed=removed
     )

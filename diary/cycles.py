@@ -2,7 +2,8 @@
 
 CLINICAL.md is the specification ("Day-level definitions", "Periods", "What each period
 reports", "Rules a clinician sees flagged", "Other preventive treatments", "Eligibility for
-Botox", "Response by guideline"). The views load a patient's rows once, turn them
+Botox", "Response by guideline", "Menstruation", "How well acute medicines work", "Daily factors").
+The views load a patient's rows once, turn them
 into the plain values below, and hand them over with the time zone and "now".
 
 Every rate and comparison is exact (fractions.Fraction): 56 headache days in 80 recorded days
@@ -51,6 +52,11 @@ STOP_REASONS = ("not_effective", "side_effects", "other")
 FAILED_STOP_REASONS = frozenset({"not_effective", "side_effects"})
 CHANGE_ORDER = {"started": 0, "stopped": 1}
 
+# "2 hours after taking it, was the pain: gone / better / the same / worse" (IHS endpoints).
+EFFECT_ANSWERS = ("pain_free", "better", "same", "worse")
+RELIEF_ANSWERS = frozenset({"pain_free", "better"})
+MENSTRUAL_PATTERNS = ("pure_menstrual", "menstrually_related", "perimenstrual", "none")
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -84,6 +90,22 @@ class Rules:
     ahs_midas_points: int = 5
     ahs_midas_pct: int = 30
     around_session_days: int = 28
+    # Menstruation (ICHD-3 A1.1): marks at most this many days apart make one menstruation; its
+    # window is day 1 - before .. day 1 + after; the pattern needs this many assessable ones, of
+    # which this many windows hold a migraine day.
+    menstruation_gap_days: int = 2
+    menstrual_window_before: int = 2
+    menstrual_window_after: int = 2
+    menstruations_needed: int = 3
+    menstrual_windows_with_migraine: int = 2
+    # Acute medicines: attacks that start in today - (days - 1) .. today; pages say "few answers
+    # yet" below this many answers.
+    acute_medicine_days: int = 90
+    medicine_few_answers: int = 5
+    # Daily factors: the dates today - days .. today - 1; pages show the shares from this many
+    # days with and this many without.
+    factor_window_days: int = 179
+    factor_min_days: int = 10
 
 
 DEFAULT_RULES = Rules()
@@ -117,10 +139,26 @@ class AttackData:
     sound_sensitivity: bool = False
     aura: bool = False
     medicine_classes: frozenset = field(default_factory=frozenset)
-    # For showing the raw diary; the computation does not read them.
+    # For showing the raw diary; of the computation only acute_medicines reads medicines.
     id: int | None = field(default=None, compare=False)
     notes: str = field(default="", compare=False)
-    medicines: tuple = field(default=(), compare=False)  # (class, name) pairs
+    medicines: tuple = field(default=(), compare=False)  # (class, name) pairs, in the order taken
+    # The 2-hour answer of each item of medicines, in the same order: one of EFFECT_ANSWERS or
+    # None. A separate tuple, so that every (class, name) pair, and whoever unpacks it, stays as
+    # it was; items past its end have no answer.
+    medicine_answers: tuple = field(default=(), compare=False)
+
+    def __post_init__(self):
+        if len(self.medicine_answers) > len(self.medicines):
+            raise ValueError("an answer for a medicine that was not taken")
+        for answer in self.medicine_answers:
+            if answer is not None and answer not in EFFECT_ANSWERS:
+                raise ValueError(f"unknown 2-hour answer {answer!r}")
+
+    def medicine_items(self):
+        """(class, name, 2-hour answer or None) for each medicine taken, in order."""
+        answers = tuple(self.medicine_answers) + (None,) * (len(self.medicines) - len(self.medicine_answers))
+        return [(cls, name or "", answer) for (cls, name), answer in zip(self.medicines, answers, strict=True)]
 
     def interval(self, tz, now):
         return timeutil.attack_interval(self.start_date, self.start_time, self.duration_minutes, tz, now)
@@ -339,6 +377,68 @@ class Eligibility:
     medication_overuse_at_baseline: bool
 
 
+@dataclass(frozen=True)
+class FactorCheckIn:
+    """One date's check-in: the patient's factor list as it was that day, and those present."""
+
+    date: dt.date
+    listed: frozenset = frozenset()
+    present: frozenset = frozenset()
+
+    def __post_init__(self):
+        # A factor marked present was on that day's list, whatever the list says.
+        object.__setattr__(self, "present", frozenset(self.present))
+        object.__setattr__(self, "listed", frozenset(self.listed) | self.present)
+
+
+@dataclass(frozen=True)
+class Menstruation:
+    """A run of bleeding days at most menstruation_gap_days apart, with its ICHD-3 window."""
+
+    day1: dt.date
+    last_marked: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    assessable: bool = False  # the window ended before today and every date of it is recorded
+    migraine_in_window: bool = False
+
+
+@dataclass(frozen=True)
+class BetweenWindows:
+    """The dates from the first to the last window of a pattern's menstruations, outside them."""
+
+    days: int
+    days_recorded: int
+    migraine_days: int
+
+
+@dataclass(frozen=True)
+class MedicineEffect:
+    """One acute medicine's uses and 2-hour answers ("How well acute medicines work")."""
+
+    name: str
+    drug_class: str
+    uses: int
+    answered: int
+    pain_free_2h: int
+    better_2h: int
+    pain_free_2h_pct: Fraction | None
+    relief_2h_pct: Fraction | None
+    few_answers: bool  # pages say "few answers yet"
+
+
+@dataclass(frozen=True)
+class FactorCount:
+    """One daily factor: days with and without it, and how many of each a headache followed."""
+
+    name: str
+    days_with: int
+    headache_after_with: int
+    days_without: int
+    headache_after_without: int
+    enough_days: bool  # pages show the two shares side by side only then
+
+
 @dataclass
 class Progress:
     today: dt.date
@@ -350,6 +450,13 @@ class Progress:
     current_cycle: "CurrentCycle | None"
     eligibility: Eligibility | None = None
     baseline_midas_score: int | None = None
+    # "Menstruation", "How well acute medicines work", "Daily factors": with or without a session.
+    menstrual_pattern: str | None = None
+    menstruations: list = field(default_factory=list)  # every Menstruation, oldest first
+    menstrual_basis: list = field(default_factory=list)  # the (up to 3) most recent assessable, oldest first
+    menstrual_between: BetweenWindows | None = None  # once there are 3 assessable
+    acute_medicines: list = field(default_factory=list)  # of MedicineEffect, in the JSON's order
+    factors: list = field(default_factory=list)  # of FactorCount, by name
 
 
 def counted_days(start, end, today, recorded):
@@ -632,6 +739,165 @@ def ahs_benefit(cycle, midas_at_baseline, rules=DEFAULT_RULES):
     return False if cycle.change_from_baseline_pct is not None else None
 
 
+# ---------------------------------------------------------------- periods, medicines, factors
+
+
+def menstruations(bleeding_dates, today, info_by_date, rules=DEFAULT_RULES):
+    """Every menstruation, oldest first: runs of bleeding days at most menstruation_gap_days
+    apart (one forgotten mark inside a period does not start another), day 1 the run's first.
+
+    ICHD-3 numbers the days -2, -1, 1, 2, 3 (there is no day 0), so its "day 1 +/- 2" and
+    "day -2 to +3" are the same five dates: day 1 - 2 .. day 1 + 2. Dates after today are
+    ignored ("Nothing is recorded in advance"); info_by_date must hold every window's dates up
+    to today, and a date missing from it is unrecorded.
+    """
+    runs = []
+    for date in sorted({date for date in bleeding_dates if date <= today}):
+        if runs and (date - runs[-1][1]).days <= rules.menstruation_gap_days:
+            runs[-1][1] = date
+        else:
+            runs.append([date, date])
+    result = []
+    for day1, last in runs:
+        first = day1 - dt.timedelta(days=rules.menstrual_window_before)
+        end = day1 + dt.timedelta(days=rules.menstrual_window_after)
+        infos = [info_by_date.get(date) for date in timeutil.date_range(first, end)]
+        result.append(
+            Menstruation(
+                day1=day1,
+                last_marked=last,
+                window_start=first,
+                window_end=end,
+                assessable=end < today and all(info is not None and info.is_recorded for info in infos),
+                migraine_in_window=any(info is not None and info.migraine for info in infos),
+            )
+        )
+    return result
+
+
+def menstrual_pattern(all_menstruations, info_by_date, rules=DEFAULT_RULES):
+    """CLINICAL.md "Menstruation": (pattern or None, the assessable menstruations it rests on,
+    BetweenWindows or None), from the most recent assessable menstruations."""
+    assessable = [m for m in all_menstruations if m.assessable]
+    needed = max(rules.menstruations_needed, 1)
+    basis = assessable[-needed:]
+    if len(basis) < needed:
+        return None, basis, None
+    in_windows = set()
+    for m in basis:
+        in_windows.update(timeutil.date_range(m.window_start, m.window_end))
+    # Dates in the windows of menstruations other than these count as "outside" (the spec's
+    # words); every date here is before today, so all of them count, recorded or not.
+    outside = [
+        info_by_date.get(date)
+        for date in timeutil.date_range(basis[0].window_start, basis[-1].window_end)
+        if date not in in_windows
+    ]
+    recorded = sum(info is not None and info.is_recorded for info in outside)
+    migraine_days = sum(info is not None and info.migraine for info in outside)
+    between = BetweenWindows(days=len(outside), days_recorded=recorded, migraine_days=migraine_days)
+    if sum(m.migraine_in_window for m in basis) < rules.menstrual_windows_with_migraine:
+        return "none", basis, between
+    if migraine_days:
+        return "menstrually_related", basis, between
+    if not outside or Fraction(recorded, len(outside)) >= rules.enough_data:
+        return "pure_menstrual", basis, between
+    return "perimenstrual", basis, between
+
+
+def acute_medicines(attacks, today, tz, now, rules=DEFAULT_RULES):
+    """CLINICAL.md "How well acute medicines work": one MedicineEffect per medicine taken for
+    the attacks that start in today - 89 .. today, most used first, then by name."""
+    first = today - dt.timedelta(days=rules.acute_medicine_days - 1)
+    groups = {}
+    for order, attack in enumerate(attacks):
+        if not first <= attack.start_date <= today:
+            continue
+        start = attack.interval(tz, now)[0]
+        for index, (drug_class, name, answer) in enumerate(attack.medicine_items()):
+            trimmed = name.strip()
+            # An unnamed medicine goes with others of its class, never with one named "triptan".
+            key = ("name", trimmed.casefold()) if trimmed else ("class", drug_class)
+            # Ties on the start instant: the attack given first, then the earlier item on it.
+            groups.setdefault(key, []).append(
+                ((start, order, index), drug_class, name if trimmed else drug_class, answer)
+            )
+    effects = []
+    for key, items in groups.items():
+        items.sort(key=lambda item: item[0])
+        answers = [item[3] for item in items if item[3] is not None]
+        pain_free = answers.count("pain_free")
+        better = answers.count("better")
+        effects.append(
+            (
+                key,
+                MedicineEffect(
+                    name=items[0][2],  # as written on the earliest-starting attack
+                    drug_class=items[-1][1],  # of the latest-starting one (the later item on one attack)
+                    uses=len(items),
+                    answered=len(answers),
+                    pain_free_2h=pain_free,
+                    better_2h=better,
+                    pain_free_2h_pct=Fraction(pain_free * 100, len(answers)) if answers else None,
+                    relief_2h_pct=Fraction((pain_free + better) * 100, len(answers)) if answers else None,
+                    few_answers=len(answers) < rules.medicine_few_answers,
+                ),
+            )
+        )
+    # The class and the group last only so that equal names (an unnamed triptan and one named
+    # "triptan") come in the same order every time.
+    effects.sort(key=lambda pair: (-pair[1].uses, pair[1].name, pair[1].drug_class, pair[0]))
+    return [effect for _, effect in effects]
+
+
+def factor_counts(checkins, today, info_by_date, rules=DEFAULT_RULES):
+    """CLINICAL.md "Daily factors": one FactorCount per factor listed on a counted date, by name.
+
+    A counted date is in today - 179 .. today - 1, has a check-in, and it and the next date are
+    both recorded; "a headache followed" when it or the next date is a headache day. Names are
+    compared exactly ("Poor sleep" and "poor sleep" are two factors). With several check-ins
+    for one date (the app keeps one), the last given counts.
+    """
+    first = today - dt.timedelta(days=rules.factor_window_days)
+    by_date = {c.date: c for c in checkins if first <= c.date < today}
+    counts = {}
+    for date, checkin in by_date.items():
+        info, next_info = info_by_date.get(date), info_by_date.get(date + ONE_DAY)
+        if info is None or next_info is None or not (info.is_recorded and next_info.is_recorded):
+            continue
+        followed = info.is_headache_day or next_info.is_headache_day
+        for name in checkin.listed:
+            count = counts.setdefault(name, [0, 0, 0, 0])
+            column = 0 if name in checkin.present else 2
+            count[column] += 1
+            count[column + 1] += followed
+    return [
+        FactorCount(
+            name=name,
+            days_with=with_,
+            headache_after_with=after_with,
+            days_without=without,
+            headache_after_without=after_without,
+            enough_days=with_ >= rules.factor_min_days and without >= rules.factor_min_days,
+        )
+        for name, (with_, after_with, without, after_without) in sorted(counts.items())
+    ]
+
+
+def _tracking(attacks, bleeding_dates, checkins, today, tz, now, info_by_date, rules):
+    """The Progress fields of "Menstruation", "How well acute medicines work" and "Daily factors"."""
+    every = menstruations(bleeding_dates, today, info_by_date, rules)
+    pattern, basis, between = menstrual_pattern(every, info_by_date, rules)
+    return {
+        "menstrual_pattern": pattern,
+        "menstruations": every,
+        "menstrual_basis": basis,
+        "menstrual_between": between,
+        "acute_medicines": acute_medicines(attacks, today, tz, now, rules),
+        "factors": factor_counts(checkins, today, info_by_date, rules),
+    }
+
+
 def compute(
     attacks,
     headache_free_dates,
@@ -643,28 +909,42 @@ def compute(
     side_effects=(),
     rules=DEFAULT_RULES,
     preventives=(),
+    menstruation_dates=(),
+    factor_checkins=(),
 ):
     """Every period, month and flag of a patient's diary, as CLINICAL.md defines them.
 
     preventives: PreventiveCourse values, for each period's changes and for the eligibility.
+    menstruation_dates: the marked bleeding days; factor_checkins: FactorCheckIn values. Neither
+    makes a day recorded. The 2-hour answers come with the attacks (AttackData.medicine_answers).
     """
     today = timeutil.today(tz, now)
     sessions = sorted({date for date in session_dates if date <= today})
     attacks = list(attacks)
     preventives = list(preventives)
     midas_answers = list(midas_answers)
+    bleeding_dates = sorted(set(menstruation_dates))  # menstruations() leaves out those after today
+    factor_checkins = list(factor_checkins)
     flags = set()
     if medication_overuse(attacks, today, rules):
         flags.add("medication_overuse_risk")
-    if not sessions:
-        return Progress(today, None, None, [], [], [f for f in FLAG_ORDER if f in flags], None)
 
-    first_session = sessions[0]
-    baseline_start = first_session - dt.timedelta(days=rules.baseline_days)
-    # The days before the first session's EHF window too, should a clinic make it the longer.
-    first_day = min(baseline_start, first_session - dt.timedelta(days=rules.around_session_days))
-    infos = day_infos(attacks, headache_free_dates, tz, now, first_day, today, rules)
+    # One pass over the days from the first that any figure needs to today.
+    firsts = []
+    if sessions:
+        first_session = sessions[0]
+        baseline_start = first_session - dt.timedelta(days=rules.baseline_days)
+        # The days before the first session's EHF window too, should a clinic make it the longer.
+        firsts.append(min(baseline_start, first_session - dt.timedelta(days=rules.around_session_days)))
+    if bleeding_dates:
+        firsts.append(bleeding_dates[0] - dt.timedelta(days=rules.menstrual_window_before))
+    if factor_checkins:
+        firsts.append(today - dt.timedelta(days=rules.factor_window_days))
+    infos = day_infos(attacks, headache_free_dates, tz, now, min(firsts), today, rules) if firsts else []
     info_by_date = {info.date: info for info in infos}
+    tracking = _tracking(attacks, bleeding_dates, factor_checkins, today, tz, now, info_by_date, rules)
+    if not sessions:
+        return Progress(today, None, None, [], [], [f for f in FLAG_ORDER if f in flags], None, **tracking)
 
     def recorded(date):
         return info_by_date[date].is_recorded
@@ -743,6 +1023,7 @@ def compute(
         current_cycle=current_cycle(sessions, today, rules),
         eligibility=eligibility(baseline, first_session, preventives, attacks, rules),
         baseline_midas_score=midas_at_baseline,
+        **tracking,
     )
 
 
@@ -865,4 +1146,27 @@ def progress_json(progress, time_zone):
         "flags": list(progress.flags),
         "eligibility": _eligibility_json(progress.eligibility),
         "baseline_midas_score": progress.baseline_midas_score,
+        "menstrual_pattern": progress.menstrual_pattern,
+        "acute_medicines": [
+            {
+                "name": m.name,
+                "class": m.drug_class,
+                "uses": m.uses,
+                "answered": m.answered,
+                "pain_free_2h": m.pain_free_2h,
+                "pain_free_2h_pct": _number(m.pain_free_2h_pct),
+                "relief_2h_pct": _number(m.relief_2h_pct),
+            }
+            for m in progress.acute_medicines
+        ],
+        "factors": [
+            {
+                "name": f.name,
+                "days_with": f.days_with,
+                "headache_after_with": f.headache_after_with,
+                "days_without": f.days_without,
+                "headache_after_without": f.headache_after_without,
+            }
+            for f in progress.factors
+        ],
     }

@@ -356,17 +356,21 @@ class MidasAnswer(models.Model):
 
 
 class PatientSummary(models.Model):
-    """A patient's progress figures for the clinic's worklist, computed once a day or after a change.
+    """A patient's progress figures for the clinic's worklist: derived data, made by diary.summaries only.
 
-    Derived data: deleted whenever the diary changes (services.diary_changed) and remade on the
-    next worklist view. computed_for is the patient's today when it was made; flags such as
-    session_due change with the date, so a summary from another day is remade too.
+    diary_version is the patient's PatientProfile.diary_version the figures were made from, and
+    computed_for the patient's today then (flags such as session_due change with the date alone).
+    A diary write remakes it when it commits (services.diary_changed); a change the diary does not
+    write (the profile page) leaves it behind the profile's version until the worklist (a few per
+    view) or `manage.py refresh_summaries` (cron, also for the date) remakes it. None: made before
+    versions were kept, so behind any profile.
     """
 
     patient = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="progress_summary"
     )
     computed_for = models.DateField()
+    diary_version = models.PositiveIntegerField(null=True)
     data = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
 

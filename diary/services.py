@@ -1,8 +1,16 @@
-"""Diary actions that write several rows or depend on the clock: one place for each rule."""
+"""Diary actions that write several rows or depend on the clock: one place for each rule.
+
+Every write to a patient's diary goes through one function here (or, for a clinician's note,
+clinic.services.add_note), which saves its rows and calls diary_changed() in one transaction:
+a failure at any step leaves nothing half-saved, and no signal does domain work behind a view's
+back. Views call only these.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,18 +18,17 @@ from django.utils import timezone
 from accounts import profiles
 from accounts.models import PatientProfile
 from accounts.profiles import patient_today, profile_for
-from diary import cycles, presentation
+from diary import csvio, cycles, presentation, summaries
 from diary.models import (
-    FEATURE_NAMES,
     MAX_DURATION_MINUTES,
     Attack,
     AttackMedicine,
     HeadacheFreeDay,
     MidasAnswer,
-    PatientSummary,
     SideEffectReport,
     TreatmentSession,
 )
+from diary.summaries import load_attack_data, rules  # services.rules(): also the progress pages and reminders
 
 # An attack touching a date started at most 14 days (its longest duration) before it; one day
 # more covers a time zone change. Attacks still going are fetched whatever their start.
@@ -29,10 +36,19 @@ _LOOKBACK = dt.timedelta(days=MAX_DURATION_MINUTES // 1440 + 1)
 
 
 def diary_changed(patient):
-    """The diary changed: pages and figures cached under the old version are stale, and so is the
-    clinic's summary of it."""
-    profiles.raise_version(patient.pk)
-    PatientSummary.objects.filter(patient=patient).delete()
+    """The patient's diary changed: call it inside the write's transaction.
+
+    Raises the patient's data version (cached pages and figures under the old one are stale) and,
+    once the transaction commits, remakes the clinic's summary of this one patient (bounded: one
+    diary). robust: the write is saved whatever happens to the summary; one that failed stays
+    behind the profile's version, and the worklist or refresh_summaries makes it again.
+    """
+    _changed(patient.pk)
+
+
+def _changed(patient_id):
+    profiles.raise_version(patient_id)
+    transaction.on_commit(partial(summaries.remake_patient, patient_id), robust=True)
 
 
 def attack_data(attack, medicine_classes=None):
@@ -100,12 +116,12 @@ def mark_headache_free(patient, dates, now=None):
         if date > today:
             day = presentation.day_words(date)
             raise MarkRefused(date, f"{day} is in the future: mark a day once it has happened.")
-    touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
-    for date in dates:
-        if date in touched:
-            day = presentation.day_words(date)
-            raise MarkRefused(date, f"You recorded a headache on {day}, so it cannot be marked headache-free.")
     with transaction.atomic():
+        touched = dates_touched_by_attacks(patient, profile.tz, now, dates[0], dates[-1])
+        for date in dates:
+            if date in touched:
+                day = presentation.day_words(date)
+                raise MarkRefused(date, f"You recorded a headache on {day}, so it cannot be marked headache-free.")
         existing = set(HeadacheFreeDay.objects.filter(patient=patient, date__in=dates).values_list("date", flat=True))
         new = [HeadacheFreeDay(patient=patient, date=date) for date in dates if date not in existing]
         # ignore_conflicts: a simultaneous second tap leaves one row, not an error.
@@ -114,9 +130,11 @@ def mark_headache_free(patient, dates, now=None):
     return len(new)
 
 
-def unmark_headache_free(patient, date):
-    removed = HeadacheFreeDay.objects.filter(patient=patient, date=date).delete()[0]
-    diary_changed(patient)
+def unmark_headache_free(patient, dates):
+    """Remove the headache-free marks of these dates (a date not marked is no error). Returns how many went."""
+    with transaction.atomic():
+        removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=list(dates)).delete()[0]
+        diary_changed(patient)
     return removed
 
 
@@ -138,14 +156,11 @@ class DiaryFull(Exception):
 
 def check_room_for_attacks(patient, adding=1):
     """Raise DiaryFull if `adding` more headaches would take the patient's diary past the cap."""
-    from django.conf import settings
-
     limit = settings.DIARY_MAX_ATTACKS
     if Attack.objects.filter(patient=patient).count() + adding > limit:
         raise DiaryFull(limit, adding)
 
 
-@transaction.atomic
 def save_attack(attack, medicines, now=None):
     """Save an attack and its medicines, and remove headache-free marks from the days it touches.
 
@@ -154,18 +169,33 @@ def save_attack(attack, medicines, now=None):
     """
     now = now or timezone.now()
     profile = profile_for(attack.patient)
-    if attack._state.adding:
-        check_room_for_attacks(attack.patient)
-    attack.save()
-    attack.medicines.all().delete()
-    AttackMedicine.objects.bulk_create(
-        [AttackMedicine(attack=attack, medicine_class=cls, name=name) for cls, name in medicines]
-    )
-    diary_changed(attack.patient)
-    touched = attack.days_touched(profile.tz, now)
-    if not touched:
-        return 0
-    return HeadacheFreeDay.objects.filter(patient=attack.patient, date__in=touched).delete()[0]
+    with transaction.atomic():
+        if attack._state.adding:
+            check_room_for_attacks(attack.patient)
+        attack.save()
+        attack.medicines.all().delete()
+        AttackMedicine.objects.bulk_create(
+            [AttackMedicine(attack=attack, medicine_class=cls, name=name) for cls, name in medicines]
+        )
+        touched = attack.days_touched(profile.tz, now)
+        removed = HeadacheFreeDay.objects.filter(patient=attack.patient, date__in=touched).delete()[0] if touched else 0
+        diary_changed(attack.patient)
+    return removed
+
+
+def delete_attack(attack):
+    """Delete a headache (its medicines go with it)."""
+    with transaction.atomic():
+        attack.delete()
+        diary_changed(attack.patient)
+
+
+def _save_duration(attack, minutes):
+    with transaction.atomic():
+        attack.duration_minutes = minutes
+        attack.save(update_fields=["duration_minutes", "updated_at"])
+        diary_changed(attack.patient)
+    return attack
 
 
 def end_attack(attack, now=None):
@@ -174,10 +204,7 @@ def end_attack(attack, now=None):
     profile = profile_for(attack.patient)
     start = attack.start_instant(profile.tz)
     minutes = int((now - start).total_seconds() // 60)
-    attack.duration_minutes = min(max(minutes, 1), MAX_DURATION_MINUTES)
-    attack.save(update_fields=["duration_minutes", "updated_at"])
-    diary_changed(attack.patient)
-    return attack
+    return _save_duration(attack, min(max(minutes, 1), MAX_DURATION_MINUTES))
 
 
 class StopRefused(Exception):
@@ -209,10 +236,7 @@ def stop_attack(attack, stopped_at=None, now=None):
             f"It started at {started}: that would make it longer than 14 days, the longest a headache can "
             "last here. Check the date."
         )
-    attack.duration_minutes = minutes
-    attack.save(update_fields=["duration_minutes", "updated_at"])
-    diary_changed(attack.patient)
-    return attack
+    return _save_duration(attack, minutes)
 
 
 # A second "Headache now" within this long of one still going is the same headache, tapped twice.
@@ -236,10 +260,134 @@ def log_headache_now(attack, now=None):
     return attack, True
 
 
-def rules():
-    from django.conf import settings
+# ---------------------------------------------------------------- sessions, side effects, MIDAS, baseline
 
-    return cycles.rules_from(settings.DIARY_RULES)
+
+def save_session(session):
+    """Save a treatment session, new or changed (the patient's form). A second session on the same
+    date raises IntegrityError, with nothing saved."""
+    with transaction.atomic():
+        session.save()
+        diary_changed(session.patient)
+    return session
+
+
+def record_clinic_session(session, clinician, clinician_name):
+    """A treatment session a clinician records for a patient: recorded by them, and given by them
+    unless the form named someone else (clinician_name: their name, cut to fit the column)."""
+    session.recorded_by = clinician
+    if not session.given_by:
+        session.given_by = clinician_name
+    return save_session(session)
+
+
+def delete_session(session):
+    """Delete a treatment session (its side-effect reports go with it)."""
+    with transaction.atomic():
+        session.delete()
+        diary_changed(session.patient)
+
+
+def add_side_effect(report):
+    """Save a side-effect report after a session."""
+    with transaction.atomic():
+        report.save()
+        diary_changed(report.patient)
+    return report
+
+
+def delete_side_effect(report):
+    with transaction.atomic():
+        report.delete()
+        diary_changed(report.patient)
+
+
+def save_midas(answer):
+    """Save a MIDAS questionnaire's answers (patient and answered_on set by the caller)."""
+    with transaction.atomic():
+        answer.save()
+        diary_changed(answer.patient)
+    return answer
+
+
+def save_reported_baseline(profile):
+    """Save the headache days per month before treatment a clinician set on the patient's profile.
+
+    Only that column: writing back the diary_version read earlier could undo a raise made meanwhile.
+    """
+    with transaction.atomic():
+        profile.save(update_fields=["reported_baseline"])
+        _changed(profile.user_id)
+    return profile
+
+
+# ---------------------------------------------------------------- import
+
+
+def import_diary(patient, upload, now=None):
+    """Import a diary CSV (FORMATS.md): every row checked, then all saved or nothing.
+
+    Raises csvio.ImportRefused with every wrong row. The patient's profile row is locked for the
+    transaction, so a second import of the same file waits, then finds its rows already there.
+    """
+    now = now or timezone.now()
+    rows = csvio.read(upload)
+    with transaction.atomic():
+        profile = PatientProfile.objects.select_for_update().get(pk=profile_for(patient).pk)
+        marked = [row.date for row in rows if row.record == "headache_free"]
+        touched = dates_touched_by_attacks(patient, profile.tz, now, min(marked), max(marked)) if marked else set()
+        plan = csvio.plan(patient, profile, rows, now, touched_by_diary=touched)
+        try:
+            check_room_for_attacks(patient, len(plan.attacks))
+        except DiaryFull as full:
+            raise csvio.too_many_headaches(full.adding, full.limit) from None
+        _save_import(patient, plan)
+        removed = 0
+        if plan.touched_by_file:
+            removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=plan.touched_by_file).delete()[0]
+        diary_changed(patient)
+    return csvio.ImportResult(added=plan.added, skipped=plan.skipped, marks_removed=removed)
+
+
+def _save_import(patient, plan):
+    attacks = Attack.objects.bulk_create(
+        [
+            Attack(
+                patient=patient,
+                start_date=row.date,
+                start_time=row.start_time,
+                duration_minutes=row.duration_minutes,
+                severity=row.severity,
+                notes=row.notes,
+                **row.features,
+            )
+            for row in plan.attacks
+        ]
+    )
+    if any(attack.pk is None for attack in attacks):  # backends that do not return ids
+        lookup = {
+            (a.start_date, a.start_time, a.duration_minutes, a.severity): a.pk
+            for a in Attack.objects.filter(patient=patient)
+        }
+        for attack in attacks:
+            attack.pk = lookup[(attack.start_date, attack.start_time, attack.duration_minutes, attack.severity)]
+    AttackMedicine.objects.bulk_create(
+        [
+            AttackMedicine(attack_id=attack.pk, medicine_class=medicine_class, name=name)
+            for attack, row in zip(attacks, plan.attacks, strict=True)
+            for medicine_class, name in row.medicines
+        ]
+    )
+    TreatmentSession.objects.bulk_create(
+        [
+            TreatmentSession(patient=patient, date=row.date, units=row.units, sites=row.sites, notes=row.notes)
+            for row in plan.sessions
+        ]
+    )
+    HeadacheFreeDay.objects.bulk_create([HeadacheFreeDay(patient=patient, date=row.date) for row in plan.marks])
+
+
+# ---------------------------------------------------------------- reading
 
 
 @dataclass
@@ -259,54 +407,6 @@ class PatientProgress:
             return []
         last = max(session.date for session in self.sessions)
         return [r for r in self.side_effect_reports if r.is_urgent and r.started_on >= last]
-
-
-ATTACK_VALUES = [
-    "id",
-    "patient_id",
-    "start_date",
-    "start_time",
-    "duration_minutes",
-    "severity",
-    *FEATURE_NAMES,
-    "notes",
-]
-
-
-def load_attack_data(patient_ids):
-    """Every attack of these patients as AttackData, medicines included: one query (a LEFT JOIN)."""
-    rows = (
-        Attack.objects.filter(patient_id__in=patient_ids)
-        .values(*ATTACK_VALUES, "medicines__medicine_class", "medicines__name")
-        .order_by("patient_id", "start_date", "start_time", "id", "medicines__id")
-    )
-    by_patient = {patient_id: [] for patient_id in patient_ids}
-    current, medicines = None, []
-
-    def flush():
-        if current is not None:
-            by_patient[current["patient_id"]].append(
-                cycles.AttackData(
-                    start_date=current["start_date"],
-                    start_time=current["start_time"],
-                    duration_minutes=current["duration_minutes"],
-                    severity=current["severity"],
-                    medicine_classes=frozenset(cls for cls, _ in medicines),
-                    id=current["id"],
-                    notes=current["notes"],
-                    medicines=tuple(medicines),
-                    **{name: current[name] for name in FEATURE_NAMES},
-                )
-            )
-
-    for row in rows:
-        if current is None or row["id"] != current["id"]:
-            flush()
-            current, medicines = row, []
-        if row["medicines__medicine_class"] is not None:
-            medicines.append((row["medicines__medicine_class"], row["medicines__name"]))
-    flush()
-    return by_patient
 
 
 def load_progress(patient, now=None, profile=None):

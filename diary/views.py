@@ -228,8 +228,7 @@ def headache_delete(request, pk):
     attack = _get_attack_for_user(request, pk)
     if request.method == "POST":
         date = attack.start_date
-        attack.delete()
-        services.diary_changed(request.user)
+        services.delete_attack(attack)
         messages.success(request, "Headache deleted.")
         return redirect("diary:day", date=date.isoformat())
     return render(request, "diary/attack_confirm_delete.html", {"attack": attack})
@@ -324,8 +323,7 @@ def headache_free_unmark(request):
     form = HeadacheFreeDaysForm(request.POST)
     back = _safe_next(request, reverse("diary:home"))
     if form.is_valid():
-        for date in form.cleaned_data["dates"]:
-            services.unmark_headache_free(request.user, date)
+        services.unmark_headache_free(request.user, form.cleaned_data["dates"])
         messages.success(request, "Headache-free mark removed.")
     else:
         messages.error(request, " ".join(form.errors["dates"]))
@@ -438,12 +436,10 @@ def session_new(request):
     form = TreatmentSessionForm(request.POST or None, patient=request.user, today=request.today)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                session = form.save()
+            session = services.save_session(form.save(commit=False))
         except IntegrityError:  # the same session sent twice at once
             messages.info(request, "You already have a treatment session on this date.")
             return redirect("diary:sessions")
-        services.diary_changed(request.user)
         messages.success(request, "Treatment session saved.")
         return redirect("diary:session_side_effects", pk=session.pk)
     return render(request, "diary/session_form.html", {"form": form, "session": None})
@@ -454,8 +450,7 @@ def session_edit(request, pk):
     session = _get_session_for_user(request, pk)
     form = TreatmentSessionForm(request.POST or None, instance=session, patient=request.user, today=request.today)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.diary_changed(request.user)
+        services.save_session(form.save(commit=False))
         messages.success(request, "Treatment session updated.")
         return redirect("diary:sessions")
     return render(request, "diary/session_form.html", {"form": form, "session": session})
@@ -465,8 +460,7 @@ def session_edit(request, pk):
 def session_delete(request, pk):
     session = _get_session_for_user(request, pk)
     if request.method == "POST":
-        session.delete()
-        services.diary_changed(request.user)
+        services.delete_session(session)
         messages.success(request, "Treatment session deleted.")
         return redirect("diary:sessions")
     return render(request, "diary/session_confirm_delete.html", {"session": session})
@@ -478,8 +472,7 @@ def session_side_effects(request, pk):
     session = _get_session_for_user(request, pk)
     form = SideEffectReportForm(request.POST or None, session=session, today=request.today)
     if request.method == "POST" and form.is_valid():
-        report = form.save()
-        services.diary_changed(request.user)
+        report = services.add_side_effect(form.save(commit=False))
         if report.is_urgent:
             messages.error(
                 request,
@@ -506,8 +499,7 @@ def side_effect_delete(request, pk):
     report = get_object_or_404(SideEffectReport, pk=pk, patient=request.user)
     if request.method == "POST":
         session_pk = report.session_id
-        report.delete()
-        services.diary_changed(request.user)
+        services.delete_side_effect(report)
         messages.success(request, "Side-effect report deleted.")
         return redirect("diary:session_side_effects", pk=session_pk)
     return render(request, "diary/side_effect_confirm_delete.html", {"report": report})
@@ -530,7 +522,7 @@ def import_csv(request):
             errors = [csvio.RowError(None, "file", "Choose a CSV file to import.")]
         else:
             try:
-                result = csvio.import_diary(request.user, upload, now=request.now)
+                result = services.import_diary(request.user, upload, now=request.now)
             except csvio.ImportRefused as refused:
                 errors = refused.errors
         if result is not None:

@@ -215,14 +215,26 @@ def test_a_refused_note_keeps_what_was_typed(clinician_client, patient, shared):
     assert not ClinicianNote.objects.exists()
 
 
-def test_a_clinician_s_changes_refresh_the_worklist_summary(clinician_client, patient, shared):
+def test_a_clinician_s_changes_remake_the_worklist_summary_on_commit(
+    clinician_client, patient, shared, django_capture_on_commit_callbacks
+):
+    from accounts.models import PatientProfile
     from diary.models import PatientSummary
 
-    PatientSummary.objects.create(patient=patient, computed_for="2026-10-15", data={})
-    clinician_client.post(reverse("clinic:baseline", args=[patient.pk]), {"reported_baseline": "20"})
-    assert not PatientSummary.objects.filter(patient=patient).exists()
-    PatientSummary.objects.create(patient=patient, computed_for="2026-10-15", data={})
-    clinician_client.post(
-        reverse("clinic:session_new", args=[patient.pk]), {"date": "2026-10-14", "units": "155", "sites": "31"}
-    )
-    assert not PatientSummary.objects.filter(patient=patient).exists()
+    PatientProfile.objects.create(user=patient)
+    PatientSummary.objects.create(patient=patient, computed_for="2026-10-15", diary_version=0, data={"flags": []})
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician_client.post(
+            reverse("clinic:session_new", args=[patient.pk]), {"date": "2026-10-14", "units": "155", "sites": "31"}
+        )
+    summary = PatientSummary.objects.get(patient=patient)
+    assert summary.diary_version == PatientProfile.objects.get(user=patient).diary_version == 1
+    assert summary.data["cycle_number"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician_client.post(reverse("clinic:baseline", args=[patient.pk]), {"reported_baseline": "20"})
+    summary = PatientSummary.objects.get(patient=patient)
+    assert summary.diary_version == PatientProfile.objects.get(user=patient).diary_version == 2
+    assert summary.data["baseline_source"] == "reported"
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician_client.post(reverse("clinic:note_new", args=[patient.pk]), {"text": "Discussed sleep"})
+    assert PatientSummary.objects.get(patient=patient).diary_version == 3

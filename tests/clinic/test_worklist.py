@@ -1,11 +1,16 @@
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import PatientProfile
 from clinic.models import Share
+from clinic.services import clinician_profile
+from diary import summaries
 from diary.models import Attack, AttackMedicine, HeadacheFreeDay, PatientSummary, TreatmentSession
 from tests.conftest import make_user
 from tests.diary.conftest import TODAY
@@ -79,8 +84,6 @@ def test_it_is_for_clinicians_only(db, client, role, request):
 
 
 def test_it_shows_the_share_code(clinician_client, clinician):
-    from clinic.services import clinician_profile
-
     assert clinician_profile(clinician).display_code in clinician_client.get(WORKLIST).text
 
 
@@ -142,14 +145,70 @@ def test_a_change_in_the_diary_shows_at_once(clinician_client, clinician, flagge
     assert clinician_client.get(WORKLIST, {"q": "Gary"}).context["page"].object_list[0]["data"]["flags"] == []
 
 
-def test_summaries_are_remade_on_a_new_day(clinician_client, clinician, flagged, frozen):
+def test_a_new_day_shows_the_summary_of_its_date_until_refresh_summaries_remakes_it(
+    clinician_client, clinician, flagged, frozen
+):
     clinician_client.get(WORKLIST)
     assert PatientSummary.objects.get(patient=flagged["settled"]).computed_for == TODAY
     frozen.shift(dt.timedelta(days=76))  # Sally's session of 1 October is 90 days old
     clinician_client.force_login(clinician)  # the sign-in of 15 October has expired by now
     response = clinician_client.get(WORKLIST, {"q": "Sally"})
-    assert response.context["page"].object_list[0]["data"]["flags"] == ["diary_gap", "session_due", "overdue"]
+    [row] = response.context["page"].object_list
+    # Shown as it is, the day it was made for said plainly; not recomputed on the request path.
+    assert row["data"]["flags"] == []
+    assert row["state"] == summaries.EARLIER
+    assert "figures from Thursday 15 October" in response.text
+    assert PatientSummary.objects.get(patient=flagged["settled"]).computed_for == TODAY
+    call_command("refresh_summaries", stdout=io.StringIO())
+    response = clinician_client.get(WORKLIST, {"q": "Sally"})
+    [row] = response.context["page"].object_list
+    assert row["data"]["flags"] == ["diary_gap", "session_due", "overdue"]
+    assert row["state"] == summaries.FRESH
+    assert "figures from" not in response.text
     assert PatientSummary.objects.get(patient=flagged["settled"]).computed_for == dt.date(2026, 12, 30)
+
+
+def behind(patients):
+    """The patients' summaries, made now, then left one version behind their profiles (as after a
+    change the diary did not write, such as the profile page)."""
+    summaries.remake(PatientProfile.objects.filter(user__in=patients))
+    PatientProfile.objects.filter(user__in=patients).update(diary_version=F("diary_version") + 1)
+
+
+def test_a_view_remakes_at_most_its_limit_and_marks_the_rest_as_being_updated(clinician_client, clinician):
+    limit = summaries.REMAKES_PER_VIEW
+    patients = [sharing_patient(clinician, f"p{index:02d}@example.com", f"P{index:02d}") for index in range(limit + 5)]
+    for patient in patients:
+        session(patient, "2026-10-01")
+    behind(patients[:limit])  # limit summaries one version behind, and 5 patients with none at all
+    response = clinician_client.get(WORKLIST)
+    states = {row["patient"].pk: row["state"] for row in response.context["page"].paginator.object_list}
+    # The 5 missing ones first (nothing is known of them), then limit - 5 of those behind.
+    assert all(states[p.pk] == summaries.FRESH for p in patients[limit:])
+    assert [states[p.pk] for p in patients[:limit]].count(summaries.FRESH) == limit - 5
+    assert [states[p.pk] for p in patients[:limit]].count(summaries.UPDATING) == 5
+    assert PatientSummary.objects.count() == limit + 5
+    current = PatientSummary.objects.filter(diary_version=F("patient__patient_profile__diary_version"))
+    assert current.count() == limit
+    assert "5 patients are being updated" in response.text
+    assert response.text.count("being updated: figures from Thursday 15 October") == 5
+    # The next view remakes the rest (again at most the limit) and marks nothing.
+    response = clinician_client.get(WORKLIST)
+    assert current.count() == limit + 5
+    assert "being updated" not in response.text
+
+
+def test_a_missing_summary_beyond_the_limit_shows_the_patient_with_no_figures(clinician_client, clinician):
+    limit = summaries.REMAKES_PER_VIEW
+    for index in range(limit + 1):
+        sharing_patient(clinician, f"p{index:02d}@example.com", f"P{index:02d}")
+    response = clinician_client.get(WORKLIST)
+    rows = response.context["page"].paginator.object_list
+    assert len(rows) == limit + 1  # everyone is listed
+    [waiting] = [row for row in rows if row["state"] == summaries.UPDATING]
+    assert waiting["data"]["flags"] == [] and waiting["per_28"] == "–"
+    assert "being updated: no figures yet" in response.text
+    assert PatientSummary.objects.count() == limit
 
 
 def test_the_worklist_is_paginated(clinician_client, clinician):
@@ -165,6 +224,7 @@ def test_the_worklist_is_paginated(clinician_client, clinician):
 def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
     clinician_client, clinician, django_assert_num_queries, count
 ):
+    clinician_profile(clinician)  # the share code, made with the clinician (add_user)
     User = get_user_model()
     users = User.objects.bulk_create(
         [User(username=f"many{i}@example.com", email=f"many{i}@example.com", first_name=f"M{i}") for i in range(count)]
@@ -179,15 +239,29 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
             for d in days("2026-09-01", 5)
         ]
     )
-    # First view, summaries to make: 1 session with its user, role and worklist version
-    # (accounts.sessions), 2 shares with patients, profiles and summaries, 3 attacks with
-    # medicines, 4 marks, 5 sessions, 6 side effects, 7 the summaries' upsert, 8 share code
-    with django_assert_num_queries(8):
+    # First view, no summary made yet: at most REMAKES_PER_VIEW of them are made, whatever the count.
+    # 1 the signed-in user with role and profile (the session itself comes from the cache,
+    # accounts.sessions' cached_db), 2 the worklist's version for the
+    # page cache's key (clinic.pages: shares, versions, summaries' times), 3 the shares with
+    # patients, profiles and summaries, then the summaries to make (diary.summaries.remake): 4
+    # attacks with medicines, 5 headache-free marks, 6 sessions, 7 side effects, 8 one upsert; 9 the
+    # share code.
+    with django_assert_num_queries(9):
         assert clinician_client.get(WORKLIST).status_code == 200
-    # Again, now with the browser's CSRF cookie (part of the cache key), the summaries are fresh:
-    # 1 session with user, role and worklist version, 2 shares with summaries, 3 share code
-    with django_assert_num_queries(3):
-        assert clinician_client.get(WORKLIST).status_code == 200
-    # The same page once more comes from the page cache: the session with user and worklist version
-    with django_assert_num_queries(1):
+    assert PatientSummary.objects.count() == min(count, summaries.REMAKES_PER_VIEW)  # 20 of 200, not 200
+
+    # Every summary made (as refresh_summaries does at night), then the date moves on: all are
+    # stale by date, and the worklist shows them as they are, marked, recomputing none.
+    summaries.remake(PatientProfile.objects.all())
+    PatientSummary.objects.update(computed_for=F("computed_for") - dt.timedelta(days=1))
+    # Now with the browser's CSRF cookie (part of the cache key): 1 the user, 2 the worklist's
+    # version (changed: every summary was remade), 3 the shares with patients, profiles and
+    # summaries, 4 the share code. Nothing is remade.
+    with django_assert_num_queries(4):
+        response = clinician_client.get(WORKLIST)
+    assert {row["state"] for row in response.context["page"].paginator.object_list} == {summaries.EARLIER}
+    assert "figures from Wednesday 14 October" in response.text
+    assert PatientSummary.objects.filter(computed_for=TODAY).count() == 0
+    # The same page once more comes from the page cache: 1 the user, 2 the worklist's version.
+    with django_assert_num_queries(2):
         assert clinician_client.get(WORKLIST).status_code == 200
