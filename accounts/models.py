@@ -84,6 +84,13 @@ class PatientProfile(models.Model):
         blank=True,
         help_text="Only your clinicians see it, so they can call you about an urgent side effect.",
     )
+    # Periods (issue #16): None until the patient has answered once whether to track them.
+    track_periods = models.BooleanField(
+        "track my periods",
+        null=True,
+        blank=True,
+        help_text="Mark period days in the diary, to see whether headaches come around your period.",
+    )
     # False from sign-up until the emailed link is opened: such an account cannot sign in or share.
     # Accounts made by add_user, seed_demo or before this field existed count as confirmed.
     email_confirmed = models.BooleanField(default=True, editable=False)

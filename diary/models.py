@@ -9,7 +9,7 @@ a date beyond the furthest date any time zone has reached (see migration 0003).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
@@ -152,12 +152,23 @@ class Attack(models.Model):
         return [label for name, label in FEATURES if getattr(self, name)]
 
 
+class EffectAnswer(models.TextChoices):
+    """2 hours after taking it, the pain was (CLINICAL.md "How well acute medicines work")."""
+
+    PAIN_FREE = "pain_free", "Gone"
+    BETTER = "better", "Better"
+    SAME = "same", "The same"
+    WORSE = "worse", "Worse"
+
+
 class AttackMedicine(models.Model):
     """An acute medicine taken for an attack. Counted on the attack's start date."""
 
     attack = models.ForeignKey(Attack, on_delete=models.CASCADE, related_name="medicines")
     medicine_class = models.CharField("type", max_length=32, choices=MedicineClass.choices)
     name = models.CharField(max_length=100, blank=True)
+    # Empty until the patient answers "2 hours after taking it, was the pain ...".
+    answer = models.CharField("2 hours after taking it", max_length=10, choices=EffectAnswer.choices, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -166,7 +177,12 @@ class AttackMedicine(models.Model):
                 condition=Q(medicine_class__in=MedicineClass.values),
                 name="attack_medicine_class_known",
                 violation_error_message="Choose one of the medicine types listed.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer__in=EffectAnswer.values),
+                name="attack_medicine_answer_known",
+                violation_error_message="Choose gone, better, the same or worse.",
+            ),
         ]
 
     def __str__(self):
@@ -376,3 +392,137 @@ class PatientSummary(models.Model):
 
     def __str__(self):
         return f"Summary {self.pk}"
+
+
+# ---------------------------------------------------------------- other preventives (issue #15)
+
+
+class PreventiveClass(models.TextChoices):
+    CGRP_ANTIBODY = "cgrp_antibody", "CGRP antibody (erenumab, fremanezumab, galcanezumab, eptinezumab)"
+    GEPANT_PREVENTIVE = "gepant_preventive", "Gepant for prevention (atogepant, rimegepant)"
+    BETA_BLOCKER = "beta_blocker", "Beta blocker (propranolol, metoprolol)"
+    ANTIEPILEPTIC = "antiepileptic", "Anti-epileptic (topiramate, sodium valproate)"
+    ANTIDEPRESSANT = "antidepressant", "Antidepressant (amitriptyline, nortriptyline, venlafaxine)"
+    CANDESARTAN = "candesartan", "Candesartan"
+    FLUNARIZINE = "flunarizine", "Flunarizine"
+    OTHER = "other", "Other"
+
+
+class StopReason(models.TextChoices):
+    NOT_EFFECTIVE = "not_effective", "It did not help enough"
+    SIDE_EFFECTS = "side_effects", "Side effects"
+    OTHER = "other", "Another reason"
+
+
+class PreventiveCourse(models.Model):
+    """A course of a preventive medicine other than Botox (CLINICAL.md "Other preventive treatments")."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preventive_courses")
+    name = models.CharField("medicine", max_length=100)
+    drug_class = models.CharField("type", max_length=32, choices=PreventiveClass.choices)
+    start = models.DateField("started on")
+    stop = models.DateField("stopped on", null=True, blank=True)
+    stop_reason = models.CharField("why it was stopped", max_length=20, choices=StopReason.choices, blank=True)
+    notes = models.TextField(blank=True, max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(drug_class__in=PreventiveClass.values),
+                name="preventive_class_known",
+                violation_error_message="Choose one of the types of preventive listed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stop__isnull=True) | Q(stop__gte=F("start")),
+                name="preventive_stop_not_before_start",
+                violation_error_message="A course stops on or after the day it started.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stop__isnull=True, stop_reason="")
+                | Q(stop__isnull=False, stop_reason__in=StopReason.values),
+                name="preventive_reason_with_stop",
+                violation_error_message="Give why it was stopped together with the day it stopped, and only then.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Preventive course {self.pk}"
+
+
+# ---------------------------------------------------------------- periods and daily factors (issue #16)
+
+
+class MenstruationDay(models.Model):
+    """A day of menstrual bleeding. Not a recorded day by itself (it says nothing about headache)."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="menstruation_days")
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date"],
+                name="menstruation_unique_per_date",
+                violation_error_message="This day is already marked as a period day.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Period day {self.date}"
+
+
+MAX_FACTORS = 20
+FACTOR_NAME_LENGTH = 40
+SUGGESTED_FACTORS = ["Poor sleep", "Stress", "Alcohol", "Skipped meal", "Bright light", "Weather change"]
+
+
+class Factor(models.Model):
+    """One of the patient's own factors (possible triggers), on the list each check-in asks about."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factors")
+    name = models.CharField(max_length=FACTOR_NAME_LENGTH)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "name"],
+                name="factor_unique_name_per_patient",
+                violation_error_message="This factor is already on your list.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FactorCheckIn(models.Model):
+    """Which of the patient's factors were present on a date, with the list as it was that day."""
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factor_checkins")
+    date = models.DateField()
+    listed = models.JSONField(default=list)  # the factor names asked about that day
+    present = models.JSONField(default=list)  # those the patient said were present
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date"],
+                name="factor_checkin_unique_per_date",
+                violation_error_message="There is already a check-in for this day.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Check-in {self.date}"

@@ -7,7 +7,7 @@ back. Views call only these.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
@@ -23,8 +23,11 @@ from diary.models import (
     MAX_DURATION_MINUTES,
     Attack,
     AttackMedicine,
+    FactorCheckIn,
     HeadacheFreeDay,
+    MenstruationDay,
     MidasAnswer,
+    PreventiveCourse,
     SideEffectReport,
     TreatmentSession,
 )
@@ -400,6 +403,7 @@ class PatientProgress:
     side_effect_reports: list
     sessions: list
     midas_answers: list
+    preventive_courses: list = field(default_factory=list)
 
     @property
     def urgent_side_effects(self):
@@ -418,6 +422,14 @@ def load_progress(patient, now=None, profile=None):
     sessions = list(TreatmentSession.objects.filter(patient=patient).order_by("date"))
     reports = list(SideEffectReport.objects.filter(patient=patient).select_related("session"))
     answers = list(MidasAnswer.objects.filter(patient=patient))
+    courses = list(PreventiveCourse.objects.filter(patient=patient).order_by("start", "id"))
+    # A patient who chose not to track periods has none counted, whatever is stored.
+    bleeding = (
+        []
+        if profile.track_periods is False
+        else list(MenstruationDay.objects.filter(patient=patient).values_list("date", flat=True))
+    )
+    checkins = list(FactorCheckIn.objects.filter(patient=patient).values_list("date", "listed", "present"))
     progress = cycles.compute(
         attacks,
         marks,
@@ -428,5 +440,10 @@ def load_progress(patient, now=None, profile=None):
         midas_answers=[cycles.MidasAnswer(a.answered_on, a.score, a.pk) for a in answers],
         side_effects=[cycles.SideEffectData(r.effect, r.started_on) for r in reports],
         rules=rules(),
+        preventives=[cycles.PreventiveCourse(c.name, c.drug_class, c.start, c.stop, c.stop_reason) for c in courses],
+        menstruation_dates=bleeding,
+        factor_checkins=[
+            cycles.FactorCheckIn(date, frozenset(listed), frozenset(present)) for date, listed, present in checkins
+        ],
     )
-    return PatientProgress(profile, progress, attacks, reports, sessions, answers)
+    return PatientProgress(profile, progress, attacks, reports, sessions, answers, courses)

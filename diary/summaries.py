@@ -62,11 +62,11 @@ def load_attack_data(patient_ids):
     """Every attack of these patients as AttackData, medicines included: one query (a LEFT JOIN)."""
     rows = (
         Attack.objects.filter(patient_id__in=patient_ids)
-        .values(*ATTACK_VALUES, "medicines__medicine_class", "medicines__name")
+        .values(*ATTACK_VALUES, "medicines__medicine_class", "medicines__name", "medicines__answer")
         .order_by("patient_id", "start_date", "start_time", "id", "medicines__id")
     )
     by_patient = {patient_id: [] for patient_id in patient_ids}
-    current, medicines = None, []
+    current, medicines, answers = None, [], []
 
     def flush():
         if current is not None:
@@ -80,6 +80,7 @@ def load_attack_data(patient_ids):
                     id=current["id"],
                     notes=current["notes"],
                     medicines=tuple(medicines),
+                    medicine_answers=tuple(answer or None for answer in answers),
                     **{name: current[name] for name in FEATURE_NAMES},
                 )
             )
@@ -87,9 +88,10 @@ def load_attack_data(patient_ids):
     for row in rows:
         if current is None or row["id"] != current["id"]:
             flush()
-            current, medicines = row, []
+            current, medicines, answers = row, [], []
         if row["medicines__medicine_class"] is not None:
             medicines.append((row["medicines__medicine_class"], row["medicines__name"]))
+            answers.append(row["medicines__answer"])
     flush()
     return by_patient
 
