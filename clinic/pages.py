@@ -1,4 +1,10 @@
-"""The cache of the clinician's pages: the worklist and a shared patient's pages."""
+"""The cache of the clinician's pages: the worklist and a shared patient's pages (core.pagecache).
+
+A shared patient's page is keyed by the clinician, the view, the patient, the patient's
+diary_version and today, the quarter hour, the theme, the address and the CSRF secret; the
+worklist by the clinician, worklist_version(), the quarter hour, the theme, the address with its
+q, flag and page, and the CSRF secret.
+"""
 
 from functools import wraps
 
@@ -28,6 +34,8 @@ def worklist_version(clinician):
 def clinic_patient_page(view, query, before=None):
     """A shared patient's page for a clinician; `before` runs on every request (the access log)."""
 
+    name = f"{view.__module__}.{view.__qualname__}"
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if before is not None:  # on every request, cached or not (a page with a message is not)
@@ -37,7 +45,7 @@ def clinic_patient_page(view, query, before=None):
         profile = request.profile
         patient_today = timeutil.today(profile.tz, request.now)
         key = pagecache.signed_in_key(
-            request, query, "clinic-patient", view.__name__, request.patient.pk, profile.diary_version, patient_today
+            request, query, "clinic-patient", name, request.patient.pk, profile.diary_version, patient_today
         )
         return pagecache.serve(key, request, lambda: view(request, *args, **kwargs))
 

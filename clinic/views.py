@@ -21,7 +21,7 @@ from clinic import services as clinic_services
 from clinic.models import AccessLogEntry, ClinicianNote, Share
 from core.forms import PlainErrorsMixin
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, presentation, services, summaries
+from diary import csvio, cycles, presentation, progress_cache, services, summaries
 from diary.forms import ClinicSessionForm
 from diary.models import TreatmentSession
 from diary.progress_views import progress_context
@@ -158,7 +158,7 @@ def _logged(what):
 @shared_patient_required
 @_logged(AccessLogEntry.What.PAGE)
 def patient(request):
-    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    loaded = progress_cache.load(request.patient, request.now, request.profile)
     context = progress_context(loaded, for_clinician=True)
     recent_from = loaded.progress.today - dt.timedelta(days=90)
     context.update(
@@ -178,7 +178,7 @@ def patient(request):
 @shared_patient_required
 @_logged(AccessLogEntry.What.JSON)
 def patient_json(request):
-    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    loaded = progress_cache.load(request.patient, request.now, request.profile)
     response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
     response["Cache-Control"] = "no-store"
     return response
@@ -187,7 +187,7 @@ def patient_json(request):
 @shared_patient_required
 @_logged(AccessLogEntry.What.REPORT)
 def patient_report(request):
-    loaded = services.load_progress(request.patient, now=request.now, profile=request.profile)
+    loaded = progress_cache.load(request.patient, request.now, request.profile)
     context = progress_context(loaded, for_clinician=True)
     context["patient"] = request.patient
     return render(request, "diary/report.html", context)

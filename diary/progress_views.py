@@ -1,7 +1,9 @@
 """The patient's progress: page, JSON, printable report and the MIDAS questionnaire.
 
 The context builders take an already loaded PatientProgress, so the clinic's pages render
-the same templates for a patient who shares their diary.
+the same templates for a patient who shares their diary. The patient's pages read it through
+diary.progress_cache, so the page, the JSON and the report (and the clinician's pages, when they
+read it there too) share one computation per diary version and quarter hour.
 """
 
 from django.contrib import messages
@@ -9,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from accounts.profiles import patient_required
-from diary import cycles, pages, presentation, services
+from diary import cycles, pages, presentation, progress_cache, services
 from diary.forms import MidasForm
 from diary.templatetags.wording import help_numbers
 
@@ -60,7 +62,7 @@ def progress_context(loaded, rules=None, *, for_clinician=False):
 @patient_required
 @pages.patient_page
 def progress(request):
-    loaded = services.load_progress(request.user, now=request.now)
+    loaded = progress_cache.load(request.user, request.now, request.profile)
     context = progress_context(loaded)
     context["is_own_diary"] = True
     return render(request, "diary/progress.html", context)
@@ -69,7 +71,7 @@ def progress(request):
 @patient_required
 @pages.patient_page
 def progress_json(request):
-    loaded = services.load_progress(request.user, now=request.now)
+    loaded = progress_cache.load(request.user, request.now, request.profile)
     response = JsonResponse(cycles.progress_json(loaded.progress, loaded.profile.time_zone))
     response["Cache-Control"] = "no-store"
     return response
@@ -78,7 +80,7 @@ def progress_json(request):
 @patient_required
 @pages.patient_page
 def report(request):
-    loaded = services.load_progress(request.user, now=request.now)
+    loaded = progress_cache.load(request.user, request.now, request.profile)
     context = progress_context(loaded)
     context["patient"] = request.user
     return render(request, "diary/report.html", context)

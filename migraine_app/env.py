@@ -5,6 +5,7 @@ variable: a typo in production must never turn into a silent default.
 """
 
 import os
+import urllib.parse
 import zoneinfo
 
 from django.core.exceptions import ImproperlyConfigured
@@ -74,19 +75,46 @@ CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
 }
+# A Redis that stops answering makes a request fail in seconds rather than hang a worker.
+REDIS_TIMEOUT_SECONDS = 2
 
 
 def env_cache(environ=os.environ):
-    """CACHES["default"] from CACHE_URL (or REDIS_URL): redis://host:port/db in production, so
-    that every worker and server shares one cache; locmem:// (the default: nothing to set up) or
-    dummy:// (no cache at all, for measuring pages as rendered)."""
+    """CACHES["default"] from CACHE_URL (or REDIS_URL, as hosts name it; CACHE_URL wins).
+
+    - redis://host:port/db (or rediss:// for TLS): Django's RedisCache, one cache shared by every
+      worker and server (production and CI);
+    - locmem:// (the default, nothing to set up: `make run`): each process's own memory;
+    - dummy:// no cache at all (for measuring pages as rendered).
+
+    CACHE_KEY_PREFIX (default "md") starts every key: give each environment that shares a Redis
+    (staging and production, two clinics) its own prefix so that none reads another's pages or
+    sessions. A prefix does not protect against a flush (the test suite empties its database before
+    every test): give the tests a database number of their own (redis://127.0.0.1:6379/15).
+    """
     url = env_str("CACHE_URL", None, environ) or env_str("REDIS_URL", None, environ) or "locmem://"
     scheme = url.split("://", 1)[0].lower()
-    if scheme not in CACHE_BACKENDS:
-        raise ImproperlyConfigured(
-            f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {scheme}://"
-        )
+    if scheme not in CACHE_BACKENDS or "://" not in url:
+        shown = f"{scheme}://" if "://" in url else "a value without one"  # never the URL: it may hold a password
+        raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {shown}")
     cache = {"BACKEND": CACHE_BACKENDS[scheme], "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "md", environ)}
     if scheme.startswith("redis"):
+        redis_db(url)  # refuses a database that is not a number
         cache["LOCATION"] = url
+        cache["OPTIONS"] = {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        }
     return cache
+
+
+def redis_db(url):
+    """The database number of a redis:// URL: its path (/15), else ?db=, else 0 as in Redis."""
+    parts = urllib.parse.urlsplit(url)
+    raw = parts.path.strip("/") or urllib.parse.parse_qs(parts.query).get("db", ["0"])[0]
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CACHE_URL's database must be a number, as in redis://host:6379/0; got {raw!r}"
+        ) from None

@@ -103,9 +103,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "migraine_app.wsgi.application"
 
-# One cache for every worker and server in production (CACHE_URL=redis://127.0.0.1:6379/0):
-# sessions, the page cache, patients' computed progress and rate-limit counts. Without it, each
-# process keeps its own in memory (enough for `make run`).
+# One cache for every worker and server in production (CACHE_URL=redis://127.0.0.1:6379/0, or
+# REDIS_URL): sessions, the page cache (core.pagecache), patients' computed progress
+# (diary.progress_cache) and rate-limit counts (core.ratelimit). Without it, each process keeps its
+# own in memory (enough for `make run`, nothing to install). CACHE_KEY_PREFIX (default "md")
+# starts every key: one per environment sharing a Redis. See migraine_app.env.env_cache.
+# Redis should evict under memory pressure (maxmemory with allkeys-lru): every entry can be made
+# again, and sessions are written through to the database (cached_db).
 CACHES = {"default": env_cache()}
 SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
 
@@ -325,4 +329,26 @@ DIARY_RULES = {
     "session_due_days": env_int("DIARY_SESSION_DUE_DAYS", 77, minimum=1),
     "overdue_days": env_int("DIARY_OVERDUE_DAYS", 85, minimum=1),
     "midas_offer_day": env_int("DIARY_MIDAS_OFFER_DAY", 70, minimum=1),
+    # Eligibility for Botox (NICE TA260): chronic migraine by the diary (days per 30) and the
+    # number of preventives that must have failed.
+    "chronic_headache_days": env_int("DIARY_CHRONIC_HEADACHE_DAYS", 15, minimum=1, maximum=30),
+    "chronic_migraine_days": env_int("DIARY_CHRONIC_MIGRAINE_DAYS", 8, minimum=1, maximum=30),
+    "preventives_failed_needed": env_int("DIARY_PREVENTIVES_FAILED_NEEDED", 3, minimum=0),
+    # Response by guideline: the baseline MIDAS's look-back; AHS 2021; EHF 2018's window.
+    "baseline_midas_days": env_int("DIARY_BASELINE_MIDAS_DAYS", 92, minimum=1),
+    "ahs_reduction_pct": env_int("DIARY_AHS_REDUCTION_PCT", 50, minimum=0, maximum=100),
+    "ahs_midas_points": env_int("DIARY_AHS_MIDAS_POINTS", 5, minimum=0),
+    "ahs_midas_pct": env_int("DIARY_AHS_MIDAS_PCT", 30, minimum=0, maximum=100),
+    "around_session_days": env_int("DIARY_AROUND_SESSION_DAYS", 28, minimum=1),
+    # Menstruation (ICHD-3 A1.1): marks this far apart are one; the window around day 1.
+    "menstruation_gap_days": env_int("DIARY_MENSTRUATION_GAP_DAYS", 2, minimum=1),
+    "menstrual_window_before": env_int("DIARY_MENSTRUAL_WINDOW_BEFORE", 2, minimum=0),
+    "menstrual_window_after": env_int("DIARY_MENSTRUAL_WINDOW_AFTER", 2, minimum=0),
+    "menstruations_needed": env_int("DIARY_MENSTRUATIONS_NEEDED", 3, minimum=1),
+    "menstrual_windows_with_migraine": env_int("DIARY_MENSTRUAL_WINDOWS_WITH_MIGRAINE", 2, minimum=1),
+    # Acute medicines and daily factors: their windows, and the counts pages wait for.
+    "acute_medicine_days": env_int("DIARY_ACUTE_MEDICINE_DAYS", 90, minimum=1),
+    "medicine_few_answers": env_int("DIARY_MEDICINE_FEW_ANSWERS", 5, minimum=1),
+    "factor_window_days": env_int("DIARY_FACTOR_WINDOW_DAYS", 179, minimum=1),
+    "factor_min_days": env_int("DIARY_FACTOR_MIN_DAYS", 10, minimum=1),
 }

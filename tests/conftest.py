@@ -7,7 +7,10 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import override_settings
 
 from accounts.roles import assign_role
 
@@ -94,11 +97,24 @@ def pytest_collection_modifyitems(items):
     items.sort(key=flushes)
 
 
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Each test starts with an empty page cache (it lives in the worker's memory)."""
-    from django.core.cache import cache
+# What a test that moves the clock (time_machine) is given instead of Redis.
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "md"}}
 
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(request):
+    """Each test starts and ends with an empty cache (pages, computed progress, sessions, rate-limit
+    counts): the worker's memory or, with CACHE_URL=redis://..., the tests' Redis database (FLUSHDB).
+
+    A test that moves the clock by days (the time_machine fixture) is given local memory instead:
+    Redis expires keys by its own clock, which time_machine cannot move, so a session idle for 15
+    days of the test's clock would live on there (as it rightly does not on a real clock)."""
+    if settings.SHARED_CACHE and "time_machine" in request.fixturenames:
+        with override_settings(CACHES=LOCAL_CACHE):
+            cache.clear()
+            yield
+            cache.clear()
+        return
     cache.clear()
     yield
     cache.clear()

@@ -1,9 +1,20 @@
 """The page cache never serves a page that a change has made stale."""
 
+import re
+
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware import http as http_middleware
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry
+from core import pagecache
 from education.models import Section
 from tests.conftest import PASSWORD
 from tests.diary.factories import session
@@ -28,12 +39,109 @@ def test_a_diary_change_shows_at_once_on_cached_pages(patient_client, patient):
     assert "Today is marked: no headache." in fresh_get(patient_client, reverse("diary:home")).text
 
 
-def test_one_patient_never_gets_another_s_cached_page(client, patient, other_patient, frozen):
+def test_one_patient_never_gets_another_s_cached_page(patient, other_patient, frozen):
+    """Two patients alike in every part of the page key but their id: the same diary_version, the
+    same date and quarter hour, the same theme and address, and the same CSRF cookie (two browsers
+    that happen to hold one secret). Only the user's id in the key keeps Alice's page from Bob."""
     session(patient, "2026-10-01", given_by="Nurse Alpha")
-    client.force_login(patient)
-    assert "Nurse Alpha" in client.get(reverse("diary:sessions")).text
-    client.force_login(other_patient)
-    assert "Nurse Alpha" not in client.get(reverse("diary:sessions")).text
+    for user in (patient, other_patient):
+        PatientProfile.objects.create(user=user)
+    browsers = {}
+    for user in (patient, other_patient):
+        browsers[user.pk] = Client()
+        browsers[user.pk].force_login(user)
+        browsers[user.pk].cookies[settings.CSRF_COOKIE_NAME] = "s" * 32
+    alice, bob = browsers[patient.pk], browsers[other_patient.pk]
+    versions = PatientProfile.objects.filter(user__in=[patient, other_patient]).values_list("diary_version", flat=True)
+    assert len(set(versions)) == 1
+    url = reverse("diary:sessions")
+    with CaptureQueriesContext(connection) as rendered:
+        assert "Nurse Alpha" in alice.get(url).text
+    with CaptureQueriesContext(connection) as cached:
+        assert "Nurse Alpha" in alice.get(url).text
+    assert len(cached) < len(rendered)  # Alice's page is in the cache, under her key
+    page = bob.get(url)
+    assert page.status_code == 200
+    assert "Nurse Alpha" not in page.text
+
+
+def test_a_browser_without_a_csrf_cookie_gets_a_page_whose_forms_work(patient, frozen):
+    """A signed-in page rendered for a browser with no CSRF cookie yet carries tokens of the secret
+    its response hands out: another such browser (the same person on a new device) must get its
+    own, not that page from the cache, or its first form is refused (403)."""
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(patient)
+        page = browser.get(reverse("diary:home"))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        assert browser.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+# Cached pages keep their view's headers; visitors' pages get an ETag and a 304.
+
+
+@pytest.mark.django_db
+def test_a_visitor_s_page_from_the_cache_has_an_etag_and_answers_304(client, monkeypatch):
+    url = "/learn/summary/"
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    hashed = []
+    monkeypatch.setattr(http_middleware, "set_response_etag", lambda response: hashed.append(response) or response)
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url)
+    assert again["ETag"] == first["ETag"] and again.content == first.content
+    assert len(cached) == 1  # the guide's version: the page came from the cache
+    assert hashed == []  # with the ETag stored beside it: not hashed again
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # An edit to the guide: another page, another ETag, so the old one is answered in full.
+    section = Section.objects.get(slug="summary")
+    section.body = "A new summary."
+    section.save()
+    edited = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert edited.status_code == 200 and edited["ETag"] != first["ETag"]
+
+
+def test_signed_in_pages_have_no_etag_cached_or_not(patient_client):
+    patient_client.get(reverse("diary:home"))  # sets the CSRF cookie: the pages after it are cached
+    for _ in range(2):
+        response = patient_client.get(reverse("diary:progress"))
+        assert response.status_code == 200 and not response.has_header("ETag")
+    response = patient_client.get(reverse("diary:progress"), HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cached_page_keeps_the_headers_its_view_set_and_the_middleware_s_are_set_again():
+    def view(request):
+        view.calls += 1
+        response = HttpResponse("<p>page</p>", content_type="text/html; charset=utf-8")
+        response["Content-Language"] = "en-GB"
+        response["Vary"] = "Accept-Language"
+        response["X-Page"] = "kept"
+        response["Cache-Control"] = "max-age=60"
+        response["Date"] = "Thu, 15 Oct 2026 12:00:00 GMT"  # of one exchange: not kept
+        return response
+
+    view.calls = 0
+    page = pagecache.page_decorator(
+        lambda view, query: lambda request: pagecache.serve("page:test", request, lambda: view(request))
+    )
+    cached = page(view)
+    request = RequestFactory().get("/page/")
+    request.user = AnonymousUser()
+    rendered, served = cached(request), cached(request)
+    assert view.calls == 1
+    for name in ("Content-Type", "Content-Language", "Vary", "X-Page", "Cache-Control", "ETag"):
+        assert served[name] == rendered[name], name
+    assert not served.has_header("Date")
+    # Through the middleware: a cached guide page gets the security headers on every request.
+    client = Client()
+    for _ in range(2):
+        response = client.get("/learn/summary/")
+        assert response["X-Frame-Options"] == "DENY" and "default-src" in response["Content-Security-Policy"]
 
 
 @pytest.mark.django_db

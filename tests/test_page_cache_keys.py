@@ -1,13 +1,31 @@
 """Issue #13: the page cache cannot be bypassed with made-up query parameters, and cached pages keep
 their headers; every signed-in page says `Cache-Control: private, no-store`."""
 
+import dataclasses
+import datetime as dt
+import pickle
+from fractions import Fraction
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import PatientProfile
+from accounts.profiles import raise_version
+from clinic import pages as clinic_pages
 from clinic.models import Share
-from tests.diary.factories import attack, session
+from core import theme as core_theme
+from diary import pages as diary_pages
+from diary import progress_cache, services
+from diary.models import MidasAnswer, PatientSummary
+from education import pages as education_pages
+from education.models import Section
+from tests.conftest import NOW, TODAY, make_user
+from tests.diary.factories import attack, headache_free, session, side_effect
 
 
 def queries_for(client, url):
@@ -95,3 +113,365 @@ def test_the_clinician_s_pages_are_private_and_not_stored(client, clinician, pat
 def test_a_visitor_s_guide_page_may_be_kept(client):
     response = client.get(reverse("education:guide"))
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+# ------------------------------------------------------------------ every part of every cache key
+#
+# Each case renders a page (or computes a patient's progress) once, shows that asking again in
+# the same situation is served from the cache (so the case can fail), then changes one part of the
+# situation alone and checks that the other situation's entry is not served: a key without that
+# part fails here. The pages are counting views under the real decorators, so that "rendered
+# anew" is seen whatever the page shows.
+
+SECRET = "a" * 32  # a CSRF secret as the middleware reads it from the cookie
+OTHER_SECRET = "b" * 32
+AT = dt.datetime(2026, 10, 15, 12, 5, tzinfo=dt.UTC)  # 13:05 in London, inside a quarter hour
+
+
+def counting_view(name="page"):
+    def view(request, *args, **kwargs):
+        view.calls += 1
+        return HttpResponse(f"rendered {view.calls}")
+
+    view.calls = 0
+    view.__name__ = view.__qualname__ = name
+    return view
+
+
+def get(path="/page/", data=None, *, user=None, now=AT, theme=None, csrf=SECRET, **attributes):
+    request = RequestFactory().get(path, data or {})
+    request.user = user if user is not None else AnonymousUser()
+    request.session = {}
+    request.now = now
+    if theme is not None:
+        request.COOKIES[core_theme.COOKIE_NAME] = theme
+    if csrf is not None:
+        request.META["CSRF_COOKIE"] = csrf
+    for name, value in attributes.items():
+        setattr(request, name, value)
+    return request
+
+
+def assert_part_is_in_the_key(page, base, variant):
+    """`base()` and `variant()` make requests alike but for one part of the key."""
+    assert page(base()).content == b"rendered 1"
+    assert page(base()).content == b"rendered 1"  # from the cache: without the part, variant() would be too
+    assert page(variant()).content == b"rendered 2"
+    assert page(variant()).content == b"rendered 2"
+
+
+# A patient's own pages (diary.pages.patient_page).
+
+
+@pytest.fixture
+def patient_page(patient, other_patient):
+    profile = PatientProfile(user=patient, diary_version=3)
+
+    def request(path="/diary/page/", data=None, *, user=patient, version=3, today=TODAY, **options):
+        profile.diary_version = version
+        return get(path, data, user=user, profile=profile, today=today, **options)
+
+    return request
+
+
+PATIENT_PAGE_PARTS = {
+    "user": {"user": "other_patient"},
+    "diary_version": {"version": 4},
+    "today": {"today": TODAY + dt.timedelta(days=1)},
+    "quarter hour": {"now": AT + dt.timedelta(minutes=15)},
+    "theme": {"theme": "dark"},
+    "address": {"path": "/diary/other/"},
+    "known query parameter": {"data": {"month": "2026-09"}},
+    "CSRF secret": {"csrf": OTHER_SECRET},
+}
+
+
+@pytest.mark.parametrize("part", PATIENT_PAGE_PARTS)
+def test_every_part_of_a_patient_page_s_key_keeps_pages_apart(patient_page, other_patient, part):
+    change = dict(PATIENT_PAGE_PARTS[part])
+    if change.get("user") == "other_patient":
+        change["user"] = other_patient
+    page = diary_pages.patient_page(counting_view(), query=("month",))
+    assert_part_is_in_the_key(
+        page,
+        lambda: patient_page(data={"month": "2026-10"}),
+        lambda: patient_page(**{"data": {"month": "2026-10"}, **change}),
+    )
+
+
+def test_two_views_of_the_same_name_in_two_modules_do_not_share_pages(patient_page):
+    first, second = counting_view("report"), counting_view("report")
+    second.__module__ = "clinic.somewhere_else"
+    first_page, second_page = diary_pages.patient_page(first), diary_pages.patient_page(second)
+    assert first_page(patient_page()).content == b"rendered 1"
+    assert first_page(patient_page()).content == b"rendered 1"
+    assert second_page(patient_page()).content == b"rendered 1"
+    assert (first.calls, second.calls) == (1, 1)
+
+
+def test_a_signed_in_page_for_a_browser_without_a_csrf_secret_is_never_stored(patient_page):
+    """Its forms carry tokens of the secret this response's cookie hands out: another browser
+    without a cookie must not be given them (its form would be refused)."""
+    page = diary_pages.patient_page(counting_view())
+    assert page(patient_page(csrf=None)).content == b"rendered 1"
+    assert page(patient_page(csrf=None)).content == b"rendered 2"
+    replaced = patient_page()  # a cookie the middleware found malformed and is replacing
+    replaced.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    assert page(replaced).content == b"rendered 3"
+    assert page(patient_page()).content == b"rendered 4"
+    assert page(patient_page()).content == b"rendered 4"
+
+
+# A shared patient's pages for a clinician (clinic.pages.clinic_patient_page).
+
+
+@pytest.fixture
+def clinic_patient_page(patient, other_patient, clinician):
+    def request(path="/clinic/patients/1/", *, user=clinician, shared=patient, version=3, zone="Europe/London", **kw):
+        profile = PatientProfile(user=shared, diary_version=version, time_zone=zone)
+        return get(path, user=user, patient=shared, profile=profile, **kw)
+
+    return request
+
+
+CLINIC_PATIENT_PAGE_PARTS = {
+    "clinician": {"user": "other_clinician"},
+    "patient": {"shared": "other_patient"},
+    "patient's diary_version": {"version": 4},
+    # 12:05 UTC is 02:05 the next day in Kiritimati (UTC+14): the same instant, another date.
+    "patient's today": {"zone": "Pacific/Kiritimati"},
+    "quarter hour": {"now": AT + dt.timedelta(minutes=15)},
+    "theme": {"theme": "dark"},
+    "address": {"path": "/clinic/patients/1/other/"},
+    "CSRF secret": {"csrf": OTHER_SECRET},
+}
+
+
+@pytest.mark.parametrize("part", CLINIC_PATIENT_PAGE_PARTS)
+def test_every_part_of_a_clinic_patient_page_s_key_keeps_pages_apart(clinic_patient_page, other_patient, part):
+    change = dict(CLINIC_PATIENT_PAGE_PARTS[part])
+    if change.get("user") == "other_clinician":
+        change["user"] = make_user("dr.other@example.com", role="clinician")
+    if change.get("shared") == "other_patient":
+        change["shared"] = other_patient
+    page = clinic_pages.clinic_patient_page(counting_view())
+    assert_part_is_in_the_key(page, clinic_patient_page, lambda: clinic_patient_page(**change))
+
+
+# The clinician's worklist (clinic.pages.worklist_page), keyed by worklist_version().
+
+
+@pytest.fixture
+def worklist_page(clinician):
+    def request(data=None, *, user=clinician, **options):
+        return get("/clinic/", data, user=user, **options)
+
+    return request
+
+
+WORKLIST_PARTS = {
+    "clinician": {"user": "other_clinician"},
+    "quarter hour": {"now": AT + dt.timedelta(minutes=15)},
+    "theme": {"theme": "dark"},
+    "q": {"data": {"q": "Bob"}},
+    "flag": {"data": {"flag": "overuse"}},
+    "page": {"data": {"page": "2"}},
+    "CSRF secret": {"csrf": OTHER_SECRET},
+}
+
+
+@pytest.mark.parametrize("part", WORKLIST_PARTS)
+def test_every_part_of_the_worklist_s_key_keeps_pages_apart(worklist_page, clinician, part):
+    change = dict(WORKLIST_PARTS[part])
+    if change.get("user") == "other_clinician":
+        change["user"] = make_user("dr.other@example.com", role="clinician")
+        # No patients yet for either: the same worklist version, only the clinician differs.
+        assert clinic_pages.worklist_version(change["user"]) == clinic_pages.worklist_version(clinician)
+    page = clinic_pages.worklist_page(counting_view(), query=("q", "flag", "page"))
+    assert_part_is_in_the_key(page, worklist_page, lambda: worklist_page(**change))
+
+
+# Each part of worklist_version() alone: three shares, oldest first (a patient with neither
+# profile nor summary, Alice with both, Bob with a profile and the newest share).
+
+
+def _end_the_oldest_share(clinician, shares):
+    shares["oldest"].delete()  # one share fewer; the newest, the versions and summaries unchanged
+
+
+def _make_the_newest_share_again(clinician, shares):
+    bob = shares["newest"].patient
+    shares["newest"].delete()
+    Share.objects.create(clinician=clinician, patient=bob)  # as many shares, another newest
+
+
+def _raise_a_diary_version(clinician, shares):
+    raise_version(shares["alice"].patient_id)
+
+
+def _remake_a_summary(clinician, shares):
+    PatientSummary.objects.filter(patient_id=shares["alice"].patient_id).update(
+        updated_at=NOW + dt.timedelta(minutes=1)
+    )
+
+
+WORKLIST_VERSION_PARTS = {
+    "shares": (_end_the_oldest_share, 0),
+    "newest": (_make_the_newest_share_again, 1),
+    "versions": (_raise_a_diary_version, 2),
+    "summaries": (_remake_a_summary, 3),
+}
+
+
+@pytest.mark.parametrize("part", WORKLIST_VERSION_PARTS)
+def test_every_part_of_the_worklist_version_keeps_worklists_apart(
+    worklist_page, clinician, patient, other_patient, part
+):
+    shares = {"oldest": Share.objects.create(clinician=clinician, patient=make_user("new@example.com"))}
+    for name, shared in (("alice", patient), ("newest", other_patient)):
+        PatientProfile.objects.create(user=shared)
+        shares[name] = Share.objects.create(clinician=clinician, patient=shared)
+    PatientSummary.objects.create(patient=patient, computed_for=TODAY, data={})
+    PatientSummary.objects.filter(patient=patient).update(updated_at=NOW)
+    change, position = WORKLIST_VERSION_PARTS[part]
+    page = clinic_pages.worklist_page(counting_view())
+    before = clinic_pages.worklist_version(clinician).split("|")
+    assert page(worklist_page()).content == b"rendered 1"
+    assert page(worklist_page()).content == b"rendered 1"
+    change(clinician, shares)
+    after = clinic_pages.worklist_version(clinician).split("|")
+    assert [i for i in range(4) if before[i] != after[i]] == [position]  # only this part changed
+    assert page(worklist_page()).content == b"rendered 2"
+
+
+# Visitors' pages (education.pages.public_page): the guide's version, the theme, the address.
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "guide version",
+        "theme",
+        "address",
+        "known query parameter",
+    ],
+)
+@pytest.mark.django_db
+def test_every_part_of_a_public_page_s_key_keeps_pages_apart(part):
+    page = education_pages.public_page(counting_view(), query=("q",))
+    base = {"path": "/learn/x/", "data": {"q": "neck"}, "csrf": None}
+    variants = {
+        "theme": {**base, "theme": "dark"},
+        "address": {**base, "path": "/learn/y/"},
+        "known query parameter": {**base, "data": {"q": "sleep"}},
+        "guide version": base,
+    }
+    assert page(get(**base)).content == b"rendered 1"
+    assert page(get(**base)).content == b"rendered 1"
+    if part == "guide version":
+        section = Section.objects.first()
+        section.body += " Edited."
+        section.save()
+    assert page(get(**variants[part])).content == b"rendered 2"
+
+
+# A patient's computed progress (diary.progress_cache).
+
+
+@pytest.fixture
+def computations(monkeypatch):
+    """The calls to services.load_progress (the computation the cache saves)."""
+    calls = []
+    real = services.load_progress
+
+    def counted(patient, now=None, profile=None):
+        calls.append(patient.pk)
+        return real(patient, now=now, profile=profile)
+
+    monkeypatch.setattr(services, "load_progress", counted)
+    return calls
+
+
+@pytest.fixture
+def diaries(patient, other_patient):
+    for who, day in ((patient, "2026-10-05"), (other_patient, "2026-10-06")):
+        PatientProfile.objects.create(user=who)
+        session(who, "2026-09-01")
+        attack(who, day)
+    return {user.pk: PatientProfile.objects.get(user=user) for user in (patient, other_patient)}
+
+
+def test_every_part_of_the_progress_key_keeps_figures_apart(
+    patient, other_patient, diaries, computations, settings, monkeypatch
+):
+    alice, bob = diaries[patient.pk], diaries[other_patient.pk]
+    assert alice.diary_version == bob.diary_version  # only the patient tells them apart below
+
+    def load(who=patient, profile=None, now=AT):
+        profile = profile or PatientProfile.objects.get(user=who)
+        return progress_cache.load(who, now, profile)
+
+    first = load()
+    assert load().attacks == first.attacks and computations == [patient.pk]  # from the cache
+    # The patient: the same version, date and quarter hour, another diary.
+    assert [a.start_date for a in load(other_patient).attacks] == [dt.date(2026, 10, 6)]
+    assert computations == [patient.pk, other_patient.pk]
+    # The diary version.
+    raise_version(patient.pk)
+    load()
+    assert len(computations) == 3
+    # The patient's today: the same instant, another date (02:05 tomorrow in Kiritimati).
+    profile = PatientProfile.objects.get(user=patient)
+    profile.time_zone = "Pacific/Kiritimati"
+    assert load(profile=profile).progress.today == TODAY + dt.timedelta(days=1)
+    assert len(computations) == 4
+    # The quarter hour: the same date, 15 minutes on.
+    load(now=AT + dt.timedelta(minutes=15))
+    assert len(computations) == 5
+    load(now=AT + dt.timedelta(minutes=9))  # 12:14: the same quarter hour as 12:05
+    assert len(computations) == 5
+    # The clinical rules in settings.
+    settings.DIARY_RULES = {**settings.DIARY_RULES, "enough_data_per_28": 20}
+    load()
+    assert len(computations) == 6
+    # The code that makes the figures (another deploy).
+    with monkeypatch.context() as deploy:
+        deploy.setattr(progress_cache, "CODE_DIGEST", "another-deploy")
+        load()
+    assert len(computations) == 7
+    load()
+    assert len(computations) == 7  # and each situation's entry is still there
+
+
+def test_a_changed_threshold_never_serves_old_figures(patient, diaries, settings):
+    for day in range(1, 11):
+        headache_free(patient, f"2026-09-{day:02d}")
+    profile = PatientProfile.objects.get(user=patient)
+    before = progress_cache.load(patient, AT, profile).progress.periods[1].enough_data
+    settings.DIARY_RULES = {**settings.DIARY_RULES, "enough_data_per_28": 1}
+    after = progress_cache.load(patient, AT, profile).progress.periods[1].enough_data
+    assert (before, after) == (False, True)
+
+
+def test_the_cached_progress_pickles_whole_and_holds_no_user(patient, diaries):
+    treatment = session(patient, "2026-06-01")
+    side_effect(patient, treatment, effect="swallowing_speaking_breathing", started_on="2026-10-14")
+    attack(
+        patient, "2026-10-07", medicines=[("triptan", "sumatriptan"), ("simple_analgesic", "ibuprofen")], notes="A note"
+    )
+    headache_free(patient, "2026-10-08")
+    midas = dict(missed_work=3, reduced_work=2, missed_household=2, reduced_household=1, missed_social=1)
+    MidasAnswer.objects.create(patient=patient, answered_on=TODAY, headache_days=30, average_pain=6, **midas)
+    profile = PatientProfile.objects.get(user=patient)
+    profile.phone = "+44 20 7946 0000"
+    loaded = services.load_progress(patient, now=AT, profile=profile)
+    assert loaded.progress.baseline_rate is None or isinstance(loaded.progress.baseline_rate, Fraction)
+    stored = pickle.dumps(dataclasses.replace(loaded, profile=None), pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(stored) == dataclasses.replace(loaded, profile=None)  # noqa: S301 (made just above)
+    assert patient.password.encode() not in stored and patient.email.encode() not in stored
+    # Read back, it carries the profile of the request that reads it: the current phone number.
+    progress_cache.load(patient, AT, profile)
+    profile.phone = "+44 20 7946 0999"
+    again = progress_cache.load(patient, AT, profile)
+    assert again.profile.phone == "+44 20 7946 0999"
+    assert again.urgent_side_effects and again.progress == loaded.progress

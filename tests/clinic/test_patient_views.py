@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import PatientProfile
@@ -125,11 +126,22 @@ def test_the_patient_page_uses_a_fixed_number_of_queries(clinician_client, patie
         attack(patient, f"2026-10-{day:02d}", medicines=[("triptan", "x")])
     session(patient, "2026-10-01")
     PatientProfile.objects.create(user=patient)  # made when the patient first opened their diary
-    # 1 session with its user (accounts.sessions), 2 share with patient, profile and the role
-    # check (the profile with the patient's phone number), 3 attacks with their medicines, 4 marks,
-    # 5 sessions, 6 side effects, 7 MIDAS, 8 notes, 9 the access-log row
-    with django_assert_num_queries(9):
-        assert clinician_client.get(reverse("clinic:patient", args=[patient.pk])).status_code == 200
+    url = reverse("clinic:patient", args=[patient.pk])
+    cache.clear()  # nothing computed yet (the session too is read from the database once)
+    # Rendered from nothing: 1 the session, 2 the clinician with their role, 3 the share with the
+    # patient, profile and role check (the profile with the patient's phone number), 4 the
+    # access-log row, 5-12 services.load_progress (attacks with their medicines, marks, sessions,
+    # side effects, MIDAS, preventive courses, period days, factor check-ins), 13 notes
+    with django_assert_num_queries(13):
+        assert clinician_client.get(url).status_code == 200  # not stored: the browser had no CSRF cookie
+    # The figures from the progress cache (diary.progress_cache): 1 the clinician (the session from
+    # the cache), 2 the share, patient and profile, 3 the access-log row, 4 notes
+    with django_assert_num_queries(4):
+        assert clinician_client.get(url).status_code == 200  # stored under the CSRF cookie it now has
+    # From the page cache: 1 the clinician, 2 the share, patient and profile (diary_version in the
+    # key), 3 the access-log row (every view is logged, cached or not)
+    with django_assert_num_queries(3):
+        assert clinician_client.get(url).status_code == 200
 
 
 def test_a_clinician_records_a_session_with_follow_the_pain_units(clinician_client, clinician, patient, shared):

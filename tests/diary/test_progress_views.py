@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -224,21 +225,28 @@ def test_progress_page_and_json_use_a_fixed_number_of_queries(
     patient_client, patient, django_assert_num_queries, years
 ):
     make_diary(patient, years=years)
-    patient_client.get(PROGRESS)  # the profile exists after the first visit
-    cache.clear()
-    # 1 the session (cleared from the cache with the pages), 2 the user with role and profile,
-    # 3 attacks joined with their medicines, 4 marks, 5 treatment sessions, 6 side-effect reports
-    # with their sessions, 7 MIDAS
-    with django_assert_num_queries(7):
+    patient_client.get(PROGRESS)  # the profile exists after the first visit (and the CSRF cookie is set)
+    cache.clear()  # no page, no computed progress, no session in the cache
+    # Rendered, progress computed (services.load_progress): 1 the session (not in the cache), 2 the
+    # user with role and profile, 3 attacks joined with their medicines, 4 marks, 5 treatment
+    # sessions, 6 side-effect reports with their sessions, 7 MIDAS, 8 preventive courses,
+    # 9 menstruation days, 10 factor check-ins
+    with django_assert_num_queries(10):
         assert patient_client.get(PROGRESS).status_code == 200
-    # The session from the cache now
-    with django_assert_num_queries(6):
-        assert patient_client.get(JSON).status_code == 200
-    # Again, from the page cache: the session with user, role and profile (diary_version in the key)
-    with django_assert_num_queries(1):
-        assert patient_client.get(PROGRESS).status_code == 200
+    # Rendered, with the progress from the progress cache (diary.progress_cache): 1 the user with
+    # role and profile (diary_version in the key); the session comes from the cache now
     with django_assert_num_queries(1):
         assert patient_client.get(JSON).status_code == 200
+    with django_assert_num_queries(1):
+        assert patient_client.get(REPORT).status_code == 200
+    # The progress page for another CSRF secret (another page key): rendered again, from the
+    # progress cache: 1 the user with role and profile
+    patient_client.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32
+    with django_assert_num_queries(1):
+        assert patient_client.get(PROGRESS).status_code == 200
+    # Again, from the page cache: 1 the user with role and profile (the page key's diary_version)
+    with django_assert_num_queries(1):
+        assert patient_client.get(PROGRESS).status_code == 200
 
 
 def test_the_report_is_one_printable_page_of_the_essentials(patient_client, patient):
