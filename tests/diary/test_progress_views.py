@@ -39,8 +39,32 @@ PERIOD_KEYS = {
     "change_from_baseline_pct": (float, type(None)),
     "responder_30": (bool, type(None)),
     "responder_50": (bool, type(None)),
+    # Added in the second version (FORMATS.md)
+    "preventive_changes": list,
+    "preventives_during": list,
 }
-CYCLE_ONLY_KEYS = {"midas_score": (int, type(None)), "midas_grade": (str, type(None))}
+CYCLE_ONLY_KEYS = {
+    "midas_score": (int, type(None)),
+    "midas_grade": (str, type(None)),
+    "migraine_change_pct": (float, type(None)),
+    "moderate_severe_change_pct": (float, type(None)),
+    "midas_change": (int, type(None)),
+    "ahs_benefit": (bool, type(None)),
+    "around_session": dict,
+}
+TOP_LEVEL_KEYS = [
+    "generated_on",
+    "time_zone",
+    "baseline_source",
+    "periods",
+    "months",
+    "flags",
+    "eligibility",
+    "baseline_midas_score",
+    "menstrual_pattern",
+    "acute_medicines",
+    "factors",
+]
 MONTH_KEYS = {"month": str, "days": int, "days_recorded": int, "headache_days": int, "enough_data": bool}
 FLAG_NAMES = [
     "not_adequately_responding",
@@ -118,6 +142,11 @@ def test_the_json_without_a_session(patient_client):
         "periods": [],
         "months": [],
         "flags": [],
+        "eligibility": None,
+        "baseline_midas_score": None,
+        "menstrual_pattern": None,
+        "acute_medicines": [],
+        "factors": [],
     }
 
 
@@ -138,7 +167,8 @@ def test_the_json_matches_formats_md_key_by_key(patient_client, patient):
     response = patient_client.get(JSON)
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert list(data) == ["generated_on", "time_zone", "baseline_source", "periods", "months", "flags"]
+    assert set(data) == set(TOP_LEVEL_KEYS)
+    assert isinstance(data["eligibility"], dict)
     assert data["generated_on"] == "2026-10-15"
     assert data["time_zone"] == "Europe/London"
     assert data["baseline_source"] in ("diary", "reported", None)
