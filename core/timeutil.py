@@ -41,6 +41,9 @@ def exists(date, time, tz):
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+# Pure and asked again and again for the same dates (a 3-year diary asks ~8,000 times per
+# progress computation): remembered per process.
+@lru_cache(maxsize=65536)
 def to_instant(date, time, tz, strict=False):
     """The real instant (in UTC) of a local date and time.
 
@@ -61,6 +64,7 @@ def local_date(instant, tz):
     return instant.astimezone(tz).date()
 
 
+@lru_cache(maxsize=65536)
 def day_start(date, tz):
     """The instant the local day begins (local midnight, or the first moment after a gap)."""
     return to_instant(date, dt.time(0, 0), tz)
