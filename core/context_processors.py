@@ -38,10 +38,17 @@ NAV_SECTION_OF = {
     "diary:session_delete": "diary_sessions",
     "diary:session_side_effects": "diary_sessions",
     "diary:side_effect_delete": "diary_sessions",
+    # Other preventive medicines sit beside the treatment sessions (issue #15).
+    "diary:preventives": "diary_sessions",
+    "diary:preventive_new": "diary_sessions",
+    "diary:preventive_edit": "diary_sessions",
+    "diary:preventive_stop": "diary_sessions",
+    "diary:preventive_delete": "diary_sessions",
     "sharing:page": "sharing_page",
     "sharing:stop": "sharing_page",
     "medicine_add": "profile",
     "medicine_delete": "profile",
+    "diary:factor_add": "profile",  # a refused factor is the profile page again (issue #16)
     "two_factor_setup": "profile",
     "delete_account": "profile",
     "password_change": "profile",

@@ -8,8 +8,9 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from accounts.profiles import profile_for
 from core import timeutil
 from diary.models import (
     DEFAULT_SITES,
@@ -19,8 +20,10 @@ from diary.models import (
     MAX_SITES,
     MAX_UNITS,
     Attack,
+    EffectAnswer,
     HeadacheFreeDay,
     MedicineClass,
+    MenstruationDay,
     Severity,
     TreatmentSession,
 )
@@ -41,6 +44,12 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_ERRORS_SHOWN = 200
 FORMULA_STARTS = ("=", "+", "-", "@")
+# A text a spreadsheet would run: one of FORMULA_STARTS first, also after one or more ' (so that
+# a note "'=x" is written "''=x" and comes back as it was, FORMATS.md).
+_FORMULA = re.compile(r"^'*[=+\-@]")
+RECORDS = ("headache", "headache_free", "treatment_session", "menstruation")
+# Within a date, export writes sessions, then headache-free marks, then period days, then headaches.
+RECORD_ORDER = {"treatment_session": 0, "headache_free": 1, "menstruation": 2, "headache": 3}
 SEVERITY_BY_NAME = {"mild": Severity.MILD, "moderate": Severity.MODERATE, "severe": Severity.SEVERE}
 NAME_BY_SEVERITY = {value: name for name, value in SEVERITY_BY_NAME.items()}
 HEADACHE_ONLY = ["start_time", "duration_minutes", "severity", *FEATURE_NAMES, "medications"]
@@ -50,41 +59,47 @@ _WHOLE = re.compile(r"^\d+$")
 
 
 def escape_formula(text):
-    """A leading ' so that a spreadsheet does not run the cell as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """One more leading ' so that a spreadsheet does not run the cell as a formula."""
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def unescape_formula(text):
-    if len(text) >= 2 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
+    """The text escape_formula() was given: one leading ' less before (more ' and) a formula character."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
 
 
 # ---------------------------------------------------------------- export
 
 
+def _medicine_item(medicine):
+    """`class`, `class:name`, and `@answer` after either; a @ in the name doubled (FORMATS.md)."""
+    name = medicine.name.replace(";", ",").strip()
+    item = f"{medicine.medicine_class}:{escape_formula(name).replace('@', '@@')}" if name else medicine.medicine_class
+    return f"{item}@{medicine.answer}" if medicine.answer else item
+
+
 def _medications_cell(medicines):
-    items = []
-    for medicine in medicines:
-        name = medicine.name.replace(";", ",").strip()
-        items.append(f"{medicine.medicine_class}:{escape_formula(name)}" if name else medicine.medicine_class)
-    return ";".join(items)
+    return ";".join(_medicine_item(medicine) for medicine in medicines)
 
 
 def export_rows(patient):
-    """The diary's rows in the file's order. Attacks still going are left out until they end."""
+    """The diary's rows in the file's order. Attacks still going are left out until they end, and
+    period days when the patient chose not to track periods (they are hidden everywhere then)."""
     rows = []
     for session in TreatmentSession.objects.filter(patient=patient):
         rows.append(
             (
-                (session.date, 0, "", 0, 0, session.notes),
+                (session.date, RECORD_ORDER["treatment_session"], "", 0, 0, session.notes),
                 _row(
                     "treatment_session", session.date, session.notes, units=str(session.units), sites=str(session.sites)
                 ),
             )
         )
     for mark in HeadacheFreeDay.objects.filter(patient=patient):
-        rows.append(((mark.date, 1, "", 0, 0, ""), _row("headache_free", mark.date, "")))
+        rows.append(((mark.date, RECORD_ORDER["headache_free"], "", 0, 0, ""), _row("headache_free", mark.date, "")))
+    if profile_for(patient).track_periods is not False:
+        for day in MenstruationDay.objects.filter(patient=patient):
+            rows.append(((day.date, RECORD_ORDER["menstruation"], "", 0, 0, ""), _row("menstruation", day.date, "")))
     attacks = Attack.objects.filter(patient=patient, duration_minutes__isnull=False).prefetch_related("medicines")
     for attack in attacks:
         start_time = attack.start_time.strftime("%H:%M")
@@ -98,7 +113,14 @@ def export_rows(patient):
             medications=_medications_cell(attack.medicines.all()),
             **{name: "1" if getattr(attack, name) else "0" for name in FEATURE_NAMES},
         )
-        key = (attack.start_date, 2, start_time, attack.duration_minutes, attack.severity, attack.notes)
+        key = (
+            attack.start_date,
+            RECORD_ORDER["headache"],
+            start_time,
+            attack.duration_minutes,
+            attack.severity,
+            attack.notes,
+        )
         rows.append((key, row))
     rows.sort(key=lambda pair: pair[0])
     return [row for _, row in rows]
@@ -179,7 +201,7 @@ class _Parsed:
     duration_minutes: int | None = None
     severity: int | None = None
     features: dict | None = None
-    medicines: list | None = None
+    medicines: list | None = None  # (class, name, 2-hour answer or "") for each item
     units: int | None = None
     sites: int | None = None
 
@@ -211,8 +233,8 @@ def _parse_row(line, cells, errors):
     if len(errors) > before:
         return None
     record = values["record"].lower()
-    if record not in {"headache", "headache_free", "treatment_session"}:
-        error("record", "Must be headache, headache_free or treatment_session.")
+    if record not in RECORDS:
+        error("record", "Must be headache, headache_free, treatment_session or menstruation.")
         return None
     try:
         date = dt.date.fromisoformat(values["date"]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["date"]) else None
@@ -231,6 +253,7 @@ def _parse_row(line, cells, errors):
         "headache": SESSION_ONLY,
         "headache_free": HEADACHE_ONLY + SESSION_ONLY,
         "treatment_session": HEADACHE_ONLY,
+        "menstruation": HEADACHE_ONLY + SESSION_ONLY,
     }[record]
     for column in not_applicable:
         if values[column]:
@@ -262,7 +285,8 @@ def _parse_row(line, cells, errors):
             item = item.strip()
             if not item:
                 continue
-            medicine_class, _, name = item.partition(":")
+            head, answer = split_answer(item)
+            medicine_class, _, name = head.partition(":")
             medicine_class = medicine_class.strip().lower()
             if medicine_class not in MedicineClass.values:
                 error(
@@ -270,10 +294,19 @@ def _parse_row(line, cells, errors):
                     f"Unknown medicine class {medicine_class!r}: use one of {', '.join(MedicineClass.values)}.",
                 )
                 continue
+            if answer is not None:
+                answer = answer.strip().lower()
+                if answer not in EffectAnswer.values:
+                    error(
+                        "medications",
+                        f"After the @ of {head.strip()!r} must come the answer 2 hours after taking it: "
+                        "pain_free, better, same or worse. A @ in a medicine's name is written @@.",
+                    )
+                    continue
             name = unescape_formula(name.strip())
             if len(name) > 100:
                 error("medications", "A medicine's name must be at most 100 characters.")
-            parsed.medicines.append((medicine_class, name))
+            parsed.medicines.append((medicine_class, name, answer or ""))
     elif record == "treatment_session":
         for column, default, maximum in (("units", DEFAULT_UNITS, MAX_UNITS), ("sites", DEFAULT_SITES, MAX_SITES)):
             value = values[column]
@@ -284,6 +317,21 @@ def _parse_row(line, cells, errors):
             else:
                 setattr(parsed, column, int(value))
     return parsed if len(errors) == before else None
+
+
+def split_answer(item):
+    """(the class and name, with @@ read as @; the text after the first single @, or None)."""
+    head, index = [], 0
+    while index < len(item):
+        if item[index] == "@":
+            if item[index + 1 : index + 2] == "@":
+                head.append("@")
+                index += 2
+                continue
+            return "".join(head), item[index + 1 :]
+        head.append(item[index])
+        index += 1
+    return "".join(head), None
 
 
 def parse(text):
@@ -339,17 +387,19 @@ class ImportPlan:
     sessions: list
     skipped: int
     touched_by_file: set  # dates the file's headaches touch: their headache-free marks go
+    period_days: list = field(default_factory=list)
 
     @property
     def added(self):
-        return len(self.attacks) + len(self.marks) + len(self.sessions)
+        return len(self.attacks) + len(self.marks) + len(self.sessions) + len(self.period_days)
 
 
 def plan(patient, profile, rows, now, touched_by_diary):
     """The rows of `rows` to add to the patient's diary, or ImportRefused with every row that cannot be.
 
     touched_by_diary: the dates the diary's own headaches touch, from the first headache-free
-    date of the file to its last. Reads the diary's attacks, marks and sessions (three queries).
+    date of the file to its last. Reads the diary's attacks, marks, sessions and period days (four
+    queries).
     """
     tz = profile.tz
     today = timeutil.today(tz, now)
@@ -360,8 +410,15 @@ def plan(patient, profile, rows, now, touched_by_diary):
     }
     existing_marks = set(HeadacheFreeDay.objects.filter(patient=patient).values_list("date", flat=True))
     existing_sessions = set(TreatmentSession.objects.filter(patient=patient).values_list("date", flat=True))
+    existing_periods = set(MenstruationDay.objects.filter(patient=patient).values_list("date", flat=True))
+    seen_by_record = {
+        "headache_free": existing_marks,
+        "treatment_session": existing_sessions,
+        "menstruation": existing_periods,
+    }
 
-    new_attacks, new_marks, new_sessions, mark_rows = [], [], [], []
+    new_attacks, mark_rows = [], []
+    new_by_record = {"headache_free": [], "treatment_session": [], "menstruation": []}
     skipped = 0
     touched_by_file = set()
     for row in rows:
@@ -393,12 +450,12 @@ def plan(patient, profile, rows, now, touched_by_diary):
                 continue
             if row.record == "headache_free":
                 mark_rows.append(row)
-            seen = existing_marks if row.record == "headache_free" else existing_sessions
+            seen = seen_by_record[row.record]
             if row.date in seen:
                 skipped += 1
                 continue
             seen.add(row.date)
-            (new_marks if row.record == "headache_free" else new_sessions).append(row)
+            new_by_record[row.record].append(row)
 
     if mark_rows:
         touched = touched_by_file | touched_by_diary
@@ -409,7 +466,14 @@ def plan(patient, profile, rows, now, touched_by_diary):
                 )
     if errors:
         raise ImportRefused(sorted(errors, key=lambda e: e.line)[:MAX_ERRORS_SHOWN])
-    return ImportPlan(new_attacks, new_marks, new_sessions, skipped, touched_by_file)
+    return ImportPlan(
+        new_attacks,
+        new_by_record["headache_free"],
+        new_by_record["treatment_session"],
+        skipped,
+        touched_by_file,
+        period_days=new_by_record["menstruation"],
+    )
 
 
 def too_many_headaches(adding, limit):

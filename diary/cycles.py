@@ -637,16 +637,20 @@ def preventives_during(courses, first, last):
     return sorted({course.name for course in courses if course.active_between(first, last)})
 
 
+def prior_failed_courses(courses, first_session):
+    """The courses that count as failed before Botox (NICE TA260): started before the first
+    session and stopped on or before it as not effective or not tolerated; one per distinct name
+    (trimmed, case folded), the earliest started, for pages to name them as written."""
+    counted = [c for c in courses if c.failed and c.start < first_session and c.stop <= first_session]
+    failed = {}
+    for course in sorted(counted, key=lambda c: (c.start, c.stop, c.name)):
+        failed.setdefault(course.name.strip().casefold(), course)
+    return list(failed.values())
+
+
 def prior_preventives_failed(courses, first_session):
-    """Distinct names (trimmed, case folded) of courses started before the first session and
-    stopped on or before it as not effective or not tolerated."""
-    return len(
-        {
-            course.name.strip().casefold()
-            for course in courses
-            if course.failed and course.start < first_session and course.stop <= first_session
-        }
-    )
+    """How many distinct names (trimmed, case folded) prior_failed_courses finds."""
+    return len(prior_failed_courses(courses, first_session))
 
 
 def eligibility(baseline, first_session, courses, attacks, rules=DEFAULT_RULES):
@@ -715,28 +719,45 @@ def _guideline_response(cycle, baseline, midas_at_baseline, rules):
     cycle.ahs_benefit = ahs_benefit(cycle, midas_at_baseline, rules)
 
 
-def ahs_benefit(cycle, midas_at_baseline, rules=DEFAULT_RULES):
-    """American Headache Society 2021: a cycle's benefit, None when it cannot be judged."""
-    if not cycle.enough_data:
-        return None
+# The American Headache Society's criteria, in CLINICAL.md's order (pages say which were met).
+AHS_CRITERIA = ("headache_days", "moderate_severe_days", "midas_points", "midas_pct")
+
+
+def ahs_criteria_met(cycle, midas_at_baseline, rules=DEFAULT_RULES):
+    """Which AHS 2021 criteria a cycle's figures meet, in AHS_CRITERIA's order (enough data or not)."""
 
     def at_least(value, threshold):
         return value is not None and value >= threshold
 
     # The MIDAS bands are the grades': III is 11 to 20, IV is over 20.
     grade = midas_grade(midas_at_baseline)
-    if (
-        at_least(cycle.change_from_baseline_pct, rules.ahs_reduction_pct)
-        or at_least(cycle.moderate_severe_change_pct, rules.ahs_reduction_pct)
-        or (grade == "III" and at_least(cycle.midas_change, rules.ahs_midas_points))
-        or (
-            grade == "IV"
-            and cycle.midas_change is not None
-            and Fraction(cycle.midas_change * 100, midas_at_baseline) >= rules.ahs_midas_pct
-        )
-    ):
+    met = {
+        "headache_days": at_least(cycle.change_from_baseline_pct, rules.ahs_reduction_pct),
+        "moderate_severe_days": at_least(cycle.moderate_severe_change_pct, rules.ahs_reduction_pct),
+        "midas_points": grade == "III" and at_least(cycle.midas_change, rules.ahs_midas_points),
+        "midas_pct": grade == "IV"
+        and cycle.midas_change is not None
+        and Fraction(cycle.midas_change * 100, midas_at_baseline) >= rules.ahs_midas_pct,
+    }
+    return [name for name in AHS_CRITERIA if met[name]]
+
+
+def ahs_benefit(cycle, midas_at_baseline, rules=DEFAULT_RULES):
+    """American Headache Society 2021: a cycle's benefit, None when it cannot be judged."""
+    if not cycle.enough_data:
+        return None
+    if ahs_criteria_met(cycle, midas_at_baseline, rules):
         return True
     return False if cycle.change_from_baseline_pct is not None else None
+
+
+def cycle_ended(session_dates, number, today, rules=DEFAULT_RULES):
+    """Cycle `number` has ended: the next session exists, or today is cycle_days or more after its
+    session (the rule not_adequately_responding and the AHS judgement of cycle 2 use)."""
+    sessions = sorted(date for date in session_dates if date <= today)
+    if len(sessions) < number:
+        return False
+    return len(sessions) > number or today >= sessions[number - 1] + dt.timedelta(days=rules.cycle_days)
 
 
 # ---------------------------------------------------------------- periods, medicines, factors
@@ -984,7 +1005,7 @@ def compute(
     # not_adequately_responding: judged on cycle 2 once it has ended.
     if len(cycles) >= 2:
         cycle2 = cycles[1]
-        ended = len(sessions) >= 3 or today >= sessions[1] + dt.timedelta(days=rules.cycle_days)
+        ended = cycle_ended(sessions, 2, today, rules)
         change = cycle2.change_from_baseline_pct
         if ended and cycle2.enough_data and change is not None and change < rules.adequate_response_pct:
             flags.add("not_adequately_responding")

@@ -1,8 +1,18 @@
 """The diary's part of a patient's data download (accounts.views.personal_data)."""
 
+from accounts.profiles import profile_for
 from diary import csvio
 from diary.forms import MIDAS_QUESTIONS
-from diary.models import Attack, MidasAnswer, SideEffectReport, TreatmentSession
+from diary.models import (
+    Attack,
+    Factor,
+    FactorCheckIn,
+    MenstruationDay,
+    MidasAnswer,
+    PreventiveCourse,
+    SideEffectReport,
+    TreatmentSession,
+)
 
 MIDAS_FIELDS = list(MIDAS_QUESTIONS)
 
@@ -51,5 +61,34 @@ def personal_data(user):
                 }
                 for a in MidasAnswer.objects.filter(patient=user).order_by("answered_on")
             ],
+            "preventive_courses": [
+                {
+                    "name": c.name,
+                    "class": c.drug_class,
+                    "start": _iso(c.start),
+                    "stop": _iso(c.stop),
+                    "stop_reason": c.stop_reason or None,
+                    "notes": c.notes,
+                }
+                for c in PreventiveCourse.objects.filter(patient=user).order_by("start", "id")
+            ],
+            **_tracking_data(user),
         },
+    }
+
+
+def _tracking_data(user):
+    """Periods and daily factors (issue #16). Period days are rows of diary.csv as well, except
+    when the patient chose not to track periods: hidden there, they are still held, so listed here."""
+    return {
+        "track_periods": profile_for(user).track_periods,
+        "period_days": [
+            _iso(date)
+            for date in MenstruationDay.objects.filter(patient=user).order_by("date").values_list("date", flat=True)
+        ],
+        "factors": [factor.name for factor in Factor.objects.filter(patient=user)],
+        "factor_checkins": [
+            {"date": _iso(c.date), "listed": c.listed, "present": c.present}
+            for c in FactorCheckIn.objects.filter(patient=user).order_by("date")
+        ],
     }

@@ -93,8 +93,7 @@ def midas_new(request):
         answer = form.save(commit=False)
         answer.patient = request.user
         answer.answered_on = request.today
-        answer.save()
-        services.diary_changed(request.user)
+        services.save_midas(answer)
         messages.success(request, f"Thank you. Your MIDAS score is {answer.score}.")
         return redirect("diary:progress")
     return render(request, "diary/midas_form.html", {"form": form})

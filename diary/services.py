@@ -167,18 +167,31 @@ def check_room_for_attacks(patient, adding=1):
 def save_attack(attack, medicines, now=None):
     """Save an attack and its medicines, and remove headache-free marks from the days it touches.
 
-    medicines: (class, name) pairs, replacing any the attack had. Returns how many marks were removed.
-    A new attack past the diary's cap is refused (DiaryFull).
+    medicines: (class, name) pairs, replacing any the attack had; a medicine it keeps keeps its
+    2-hour answer. Returns how many marks were removed. A new attack past the diary's cap is
+    refused (DiaryFull).
     """
     now = now or timezone.now()
     profile = profile_for(attack.patient)
     with transaction.atomic():
+        answers = {}  # (class, name) -> the 2-hour answers of the medicines it had, in order
         if attack._state.adding:
             check_room_for_attacks(attack.patient)
+        else:
+            for medicine in attack.medicines.all():
+                answers.setdefault((medicine.medicine_class, medicine.name), []).append(medicine.answer)
         attack.save()
         attack.medicines.all().delete()
         AttackMedicine.objects.bulk_create(
-            [AttackMedicine(attack=attack, medicine_class=cls, name=name) for cls, name in medicines]
+            [
+                AttackMedicine(
+                    attack=attack,
+                    medicine_class=cls,
+                    name=name,
+                    answer=answers[(cls, name)].pop(0) if answers.get((cls, name)) else "",
+                )
+                for cls, name in medicines
+            ]
         )
         touched = attack.days_touched(profile.tz, now)
         removed = HeadacheFreeDay.objects.filter(patient=attack.patient, date__in=touched).delete()[0] if touched else 0
@@ -376,9 +389,9 @@ def _save_import(patient, plan):
             attack.pk = lookup[(attack.start_date, attack.start_time, attack.duration_minutes, attack.severity)]
     AttackMedicine.objects.bulk_create(
         [
-            AttackMedicine(attack_id=attack.pk, medicine_class=medicine_class, name=name)
+            AttackMedicine(attack_id=attack.pk, medicine_class=medicine_class, name=name, answer=answer)
             for attack, row in zip(attacks, plan.attacks, strict=True)
-            for medicine_class, name in row.medicines
+            for medicine_class, name, answer in row.medicines
         ]
     )
     TreatmentSession.objects.bulk_create(
@@ -388,6 +401,7 @@ def _save_import(patient, plan):
         ]
     )
     HeadacheFreeDay.objects.bulk_create([HeadacheFreeDay(patient=patient, date=row.date) for row in plan.marks])
+    MenstruationDay.objects.bulk_create([MenstruationDay(patient=patient, date=row.date) for row in plan.period_days])
 
 
 # ---------------------------------------------------------------- reading

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diary import progress_views, views
+from diary import preventive_views, progress_views, tracking_views, views
 
 app_name = "diary"
 
@@ -24,6 +24,22 @@ urlpatterns = [
     path("progress.json", progress_views.progress_json, name="progress_json"),
     path("report/", progress_views.report, name="report"),
     path("midas/", progress_views.midas_new, name="midas"),
+    # Other preventive treatments (issue #15): diary/preventive_views.py
+    path("preventives/", preventive_views.preventive_list, name="preventives"),
+    path("preventives/new/", preventive_views.preventive_new, name="preventive_new"),
+    path("preventives/<int:pk>/edit/", preventive_views.preventive_edit, name="preventive_edit"),
+    path("preventives/<int:pk>/stop/", preventive_views.preventive_stop, name="preventive_stop"),
+    path("preventives/<int:pk>/delete/", preventive_views.preventive_delete, name="preventive_delete"),
+    # Periods, how well each medicine worked, daily factors (issue #16): diary/tracking_views.py
+    path("periods/started/", tracking_views.period_started, name="period_started"),
+    path("periods/day/", tracking_views.period_day, name="period_day"),
+    path("periods/tracking/", tracking_views.track_periods, name="track_periods"),
+    path("periods/delete/", tracking_views.period_days_delete, name="period_days_delete"),
+    path("headaches/<int:pk>/medicine-effect/", tracking_views.medicine_effect, name="medicine_effect"),
+    path("check-in/", tracking_views.checkin, name="checkin"),
+    path("factors/", tracking_views.factors, name="factors"),
+    path("factors/add/", tracking_views.factor_add, name="factor_add"),
+    path("factors/<int:pk>/delete/", tracking_views.factor_delete, name="factor_delete"),
     path("export.csv", views.export_csv, name="export"),
     path("import/", views.import_csv, name="import"),
 ]

@@ -17,7 +17,7 @@ from accounts.forms import ProfileForm
 from accounts.profiles import patient_required
 from core import timeutil
 from core.ratelimit import rate_limited
-from diary import csvio, cycles, pages, presentation, services
+from diary import csvio, cycles, pages, presentation, services, tracking_views
 from diary.forms import AttackForm, HeadacheFreeDaysForm, MedicineForm, SideEffectReportForm, TreatmentSessionForm
 from diary.models import (
     URGENT_SIDE_EFFECTS,
@@ -87,6 +87,8 @@ def _home_context(request, refused_stop=None):
         "cycle": cycles.current_cycle(session_dates, today),
         "ongoing": ongoing,
         "urgent_side_effects": _urgent_side_effects(request.user, session_dates),
+        # Periods, the 2-hour answers and the check-in (issue #16).
+        **tracking_views.home_context(request, attack_rows),
     }
 
 
@@ -372,6 +374,7 @@ def calendar(request):
             "date", flat=True
         )
     )
+    periods = tracking_views.period_dates(request, month, last_day)
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         weeks.append(
@@ -381,6 +384,7 @@ def calendar(request):
                     "in_month": date.month == month.month,
                     "info": infos.get(date),
                     "session": date in sessions,
+                    "period": date in periods,
                     "future": date > request.today,
                     "today": date == request.today,
                     "kind": _calendar_kind(infos.get(date), date > request.today),
@@ -394,6 +398,7 @@ def calendar(request):
         "previous_month": _add_months(month, -1),
         "next_month": _add_months(month, 1) if _add_months(month, 1) <= request.today else None,
         "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "periods_shown": tracking_views.periods_shown(request.profile),
     }
     return render(request, "diary/calendar.html", context)
 
@@ -414,6 +419,7 @@ def day(request, date):
         "session": TreatmentSession.objects.filter(patient=request.user, date=date).first(),
         "future": date > request.today,
         "tz": request.profile.tz,
+        **tracking_views.day_context(request, date),
     }
     return render(request, "diary/day.html", context)
 

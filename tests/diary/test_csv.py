@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from diary.csvio import HEADER
-from diary.models import Attack, HeadacheFreeDay, TreatmentSession
+from diary.csvio import HEADER, escape_formula, split_answer, unescape_formula
+from diary.models import Attack, AttackMedicine, HeadacheFreeDay, MenstruationDay, TreatmentSession
 from tests.conftest import make_user
 from tests.diary.factories import attack, headache_free, session
 
@@ -71,7 +71,7 @@ def test_export_escapes_cells_a_spreadsheet_would_run(patient_client, patient):
     attack(patient, "2026-10-02", notes='=HYPERLINK("x")', medicines=[("other", "@cmd")])
     attack(patient, "2026-10-03", notes="'quoted already")
     text = patient_client.get(EXPORT).content.decode()
-    assert "other:'@cmd" in text
+    assert "other:'@@cmd" in text  # the guard's ', then the name's @ doubled (FORMATS.md)
     assert '"\'=HYPERLINK(""x"")"' in text
     assert text.rstrip("\n").endswith(",'quoted already")
 
@@ -253,3 +253,150 @@ def test_import_writes_only_into_the_importer_s_diary(patient_client, patient, o
     upload(patient_client, HEADER_LINE + "\nheadache_free,2026-10-01,,,,,,,,,,,,,,,\n")
     assert counts(other_patient) == (0, 0, 0)
     assert counts(patient) == (0, 1, 0)
+
+
+# ---------------------------------------------------------------- periods, 2-hour answers, the formula guard (#16)
+
+
+def test_export_writes_period_days_after_marks_and_before_headaches_and_each_answer(patient_client, patient):
+    attack(
+        patient,
+        "2026-10-02",
+        time="08:30",
+        minutes=90,
+        severity=3,
+        medicines=[("triptan", "Sumatriptan 50 mg"), ("simple_analgesic", ""), ("other", "@Home")],
+    )
+    AttackMedicine.objects.filter(name="Sumatriptan 50 mg").update(answer="pain_free")
+    AttackMedicine.objects.filter(medicine_class="simple_analgesic").update(answer="better")
+    headache_free(patient, "2026-10-01")
+    session(patient, "2026-10-02")
+    MenstruationDay.objects.create(patient=patient, date=dt.date(2026, 10, 2))
+    MenstruationDay.objects.create(patient=patient, date=dt.date(2026, 10, 3))
+    assert patient_client.get(EXPORT).content.decode() == (
+        HEADER_LINE + "\n"
+        "headache_free,2026-10-01,,,,,,,,,,,,,,,\n"
+        "treatment_session,2026-10-02,,,,,,,,,,,,,155,31,\n"
+        "menstruation,2026-10-02,,,,,,,,,,,,,,,\n"
+        "headache,2026-10-02,08:30,90,severe,0,0,0,0,0,0,0,0,"
+        "triptan:Sumatriptan 50 mg@pain_free;simple_analgesic@better;other:'@@Home,,,\n"
+        "menstruation,2026-10-03,,,,,,,,,,,,,,,\n"
+    )
+
+
+def test_a_round_trip_with_period_days_answers_doubled_ats_and_quoted_formulas_is_byte_identical(
+    patient_client, patient, client
+):
+    attack(patient, "2026-10-02", notes="'=x", medicines=[("triptan", "Suma@50"), ("other", "x@")])
+    AttackMedicine.objects.filter(name="x@").update(answer="worse")
+    attack(patient, "2026-10-03", notes="''+y", medicines=[("gepant", ""), ("other", "'-drops")])
+    AttackMedicine.objects.filter(medicine_class="gepant").update(answer="same")
+    attack(patient, "2026-10-04", notes="'tis a note")
+    session(patient, "2026-09-01", notes="'@first")
+    for date in ("2026-09-28", "2026-09-29", "2026-10-02"):
+        MenstruationDay.objects.create(patient=patient, date=dt.date.fromisoformat(date))
+    first = patient_client.get(EXPORT).content
+    assert b",''=x\n" in first and b",'''+y\n" in first and b",'tis a note\n" in first
+    assert b"triptan:Suma@@50;other:x@@@worse" in first and b"gepant@same;other:''-drops" in first
+
+    newcomer = make_user("newcomer@example.com")
+    client.force_login(newcomer)
+    assert "Imported: 7 rows added, 0 skipped" in upload(client, first).text
+    assert client.get(EXPORT).content == first
+    assert sorted(Attack.objects.filter(patient=newcomer).values_list("notes", flat=True)) == [
+        "''+y",
+        "'=x",
+        "'tis a note",
+    ]
+    assert sorted(AttackMedicine.objects.filter(attack__patient=newcomer).values_list("name", "answer")) == [
+        ("", "same"),
+        ("'-drops", ""),
+        ("Suma@50", ""),
+        ("x@", "worse"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "head", "answer"),
+    [
+        ("triptan", "triptan", None),
+        ("triptan@better", "triptan", "better"),
+        ("triptan:Suma@pain_free", "triptan:Suma", "pain_free"),
+        ("triptan:Suma@@50", "triptan:Suma@50", None),
+        ("other:x@@@worse", "other:x@", "worse"),
+        ("other:'@@Home", "other:'@Home", None),
+        ("other:a@b@c", "other:a", "b@c"),  # the first single @ ends the name; what follows is wrong
+        ("other:x@", "other:x", ""),
+    ],
+)
+def test_an_item_is_read_from_the_left(item, head, answer):
+    assert split_answer(item) == (head, answer)
+
+
+def test_answers_are_read_in_any_letter_case_with_spaces(patient_client, patient):
+    text = HEADER_LINE + "\nheadache,2026-10-02,08:30,90,mild,,,,,,,,, triptan:Suma @ Pain_Free ; gepant@WORSE ,,,\n"
+    assert "1 row added" in upload(patient_client, text).text
+    saved = Attack.objects.get(patient=patient)
+    assert [(m.medicine_class, m.name, m.answer) for m in saved.medicines.all()] == [
+        ("triptan", "Suma", "pain_free"),
+        ("gepant", "", "worse"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("headache,2026-10-02,08:00,60,mild,,,,,,,,,triptan:Suma@gone,,,", "medications", "pain_free, better"),
+        ("headache,2026-10-02,08:00,60,mild,,,,,,,,,other:me@home,,,", "medications", "written @@"),
+        ("headache,2026-10-02,08:00,60,mild,,,,,,,,,triptan@,,,", "medications", "pain_free, better"),
+        ("menstruation,2026-10-16,,,,,,,,,,,,,,,", "date", "in the future"),
+        ("menstruation,2026-10-02,08:00,,,,,,,,,,,,,,", "start_time", "Must be empty on a menstruation row"),
+        ("menstruation,2026-10-02,,,,,,,,,,,,,155,,", "units", "Must be empty on a menstruation row"),
+        ("period,2026-10-02,,,,,,,,,,,,,,,", "record", "treatment_session or menstruation"),
+    ],
+)
+def test_each_wrong_new_cell_is_named_and_nothing_is_saved(patient_client, patient, row, column, message):
+    text = HEADER_LINE + "\nmenstruation,2026-10-01,,,,,,,,,,,,,,,\n" + row + "\n"
+    errors = upload(patient_client, text).context["errors"]
+    assert [(e.line, e.column) for e in errors] == [(3, column)]
+    assert message in errors[0].message
+    assert counts(patient) == (0, 0, 0)
+    assert not MenstruationDay.objects.filter(patient=patient).exists()
+
+
+def test_period_days_already_in_the_diary_or_the_file_are_skipped(patient_client, patient):
+    MenstruationDay.objects.create(patient=patient, date=dt.date(2026, 10, 1))
+    text = (
+        HEADER_LINE + "\n"
+        "menstruation,2026-10-01,,,,,,,,,,,,,,,\n"
+        "Menstruation,2026-10-02,,,,,,,,,,,,,,,\n"
+        "menstruation,2026-10-02,,,,,,,,,,,,,,,\n"
+    )
+    assert "Imported: 1 row added, 2 skipped" in upload(patient_client, text).text
+    assert sorted(MenstruationDay.objects.filter(patient=patient).values_list("date", flat=True)) == [
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 2),
+    ]
+
+
+def test_a_period_day_is_not_a_recorded_day_after_import(patient_client, patient):
+    upload(patient_client, HEADER_LINE + "\nmenstruation,2026-10-14,,,,,,,,,,,,,,,\n")
+    assert counts(patient) == (0, 0, 0)
+    assert not HeadacheFreeDay.objects.filter(patient=patient).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=x", "'=x"),
+        ("'=x", "''=x"),
+        ("''@y", "'''@y"),
+        ("-5", "'-5"),
+        ("'tis", "'tis"),
+        ("'", "'"),
+        ("plain", "plain"),
+    ],
+)
+def test_the_formula_guard_also_covers_quotes_before_a_formula(text, written):
+    assert escape_formula(text) == written
+    assert unescape_formula(written) == text

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry, Share
 from clinic.services import clinician_profile
-from diary.models import HeadacheFreeDay, Medicine
+from diary.models import Factor, HeadacheFreeDay, Medicine, PreventiveCourse
 from education.models import Section
 from tests.conftest import make_user
 from tests.diary.factories import attack, session, side_effect
@@ -68,6 +68,21 @@ TABLE = {
     "diary:progress_json": ("get", OWN_DIARY),
     "diary:report": ("get", OWN_DIARY),
     "diary:midas": ("get", OWN_DIARY),
+    "diary:preventives": ("get", OWN_DIARY),
+    "diary:preventive_new": ("get", OWN_DIARY),
+    "diary:preventive_edit": ("get", A_OBJECT),
+    "diary:preventive_stop": ("get", A_OBJECT),
+    "diary:preventive_delete": ("get", A_OBJECT),
+    # Periods, 2-hour answers, daily factors (issue #16)
+    "diary:period_started": ("get", OWN_DIARY),
+    "diary:period_day": ("post", OWN_POST),
+    "diary:track_periods": ("post", OWN_POST),
+    "diary:period_days_delete": ("post", OWN_POST),
+    "diary:medicine_effect": ("get", A_OBJECT),
+    "diary:checkin": ("get", OWN_DIARY),
+    "diary:factors": ("get", OWN_DIARY),
+    "diary:factor_add": ("post", OWN_POST),
+    "diary:factor_delete": ("post", A_OBJECT_POST),
     "sharing:page": ("get", OWN_DIARY),
     "sharing:stop": ("post", A_OBJECT_POST),
     "diary:export": ("get", OWN_DIARY),
@@ -80,6 +95,11 @@ TABLE = {
     "clinic:session_new": ("get", SHARED_PATIENT),
     "clinic:baseline": ("get", SHARED_PATIENT),
     "clinic:note_new": ("post", "L 404 404 R 404 404 404"),
+    "clinic:preventive_new": ("get", SHARED_PATIENT),
+    "clinic:preventive_edit": ("get", SHARED_PATIENT),
+    "clinic:preventive_stop": ("get", SHARED_PATIENT),
+    "clinic:preventive_delete": ("get", SHARED_PATIENT),
+    "clinic:midas_new": ("get", SHARED_PATIENT),
     "login": ("get", EVERYONE),
     "signup": ("get", "200 R R R R R R"),
     "signup_sent": ("get", EVERYONE),
@@ -196,12 +216,16 @@ def world(db, time_machine):
         "session": treatment,
         "side_effect": side_effect(a, treatment),
         "medicine": Medicine.objects.create(patient=a, name="Sumatriptan", medicine_class="triptan"),
+        "factor": Factor.objects.create(patient=a, name="Stress"),
         "share": Share.objects.create(patient=a, clinician=users["clin"]),
         "mark": HeadacheFreeDay.objects.create(patient=a, date=dt.date(2026, 10, 11)),
         "section": Section.objects.get(slug="introduction"),
         "totp": TOTPDevice.objects.create(user=users["clin"], name="app", confirmed=False),
         "log": AccessLogEntry.objects.create(clinician=users["clin"], clinician_name="C", patient=a, what="page"),
         "static": StaticDevice.objects.create(user=users["clin"], name="Recovery codes"),
+        "course": PreventiveCourse.objects.create(
+            patient=a, name="Topiramate", drug_class="antiepileptic", start=dt.date(2026, 7, 1)
+        ),
     }
     common = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "x", "http_accept": "*/*", "path_info": "/"}
     objects["axes_accessattempt"] = AccessAttempt.objects.create(
@@ -225,6 +249,16 @@ PARAMS = {
     "sharing:stop": lambda o, u: {"pk": o["share"].pk},
     "medicine_delete": lambda o, u: {"pk": o["medicine"].pk},
     **{
+        f"diary:{name}": (lambda o, u: {"pk": o["course"].pk})
+        for name in ["preventive_edit", "preventive_stop", "preventive_delete"]
+    },
+    **{
+        f"clinic:{name}": (lambda o, u: {"pk": u["a"].pk, "course": o["course"].pk})
+        for name in ["preventive_edit", "preventive_stop", "preventive_delete"]
+    },
+    "diary:medicine_effect": lambda o, u: {"pk": o["attack"].pk},
+    "diary:factor_delete": lambda o, u: {"pk": o["factor"].pk},
+    **{
         f"clinic:{name}": (lambda o, u: {"pk": u["a"].pk})
         for name in [
             "patient",
@@ -234,6 +268,8 @@ PARAMS = {
             "session_new",
             "baseline",
             "note_new",
+            "preventive_new",
+            "midas_new",
         ]
     },
     "password_reset_confirm": lambda o, u: {"uidb64": "MQ", "token": "set-password"},
@@ -254,6 +290,9 @@ POST_DATA = {
     "diary:headache_free_mark": {"dates": "2026-10-12"},
     "diary:headache_free_unmark": {"dates": "2026-10-11"},
     "medicine_add": {"name": "Naproxen", "medicine_class": "simple_analgesic"},
+    "diary:period_day": {"date": "2026-10-12", "action": "add"},
+    "diary:track_periods": {"answer": "yes"},
+    "diary:factor_add": {"factor-name": "Bright light"},
     "clinic:note_new": {"text": "A note"},
 }
 
