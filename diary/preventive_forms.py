@@ -118,7 +118,8 @@ class PreventiveCourseForm(PlainErrorsMixin, forms.ModelForm):
             "name": "Start typing for suggestions, or write it as on the box.",
             "drug_class": "Not sure? For a medicine suggested above, leave it: we fill it in.",
             "start": "Not sure of the day? Give the 1st of the month.",
-            "stop": "Only if it was stopped.",
+            "stop": "Only if it was stopped. Medicines stopped before your first Botox session, because they "
+            "did not help or had side effects, are the ones clinics count when deciding on Botox.",
             "notes": "For example the dose.",
         }
         widgets = {
