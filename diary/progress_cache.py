@@ -12,8 +12,9 @@ for all of them, under a key of everything it depends on:
 - a digest of the clinical rules in effect (settings.DIARY_RULES): a changed threshold never
   serves figures made under the old one;
 - a digest of the code that makes and holds the figures (diary/cycles.py, diary/services.py,
-  diary/models.py): after a deploy, figures (and pickled objects) of the old code are not read by
-  the new, even while old and new workers share one Redis.
+  diary/summaries.py, which loads the attacks, and diary/models.py): after a deploy, figures
+  (and pickled objects) of the old code are not read by the new, even while old and new workers
+  share one Redis.
 
 An entry cannot be asked for after its quarter hour, so it lives a quarter hour (TIMEOUT).
 
@@ -30,12 +31,12 @@ from django.core.cache import cache
 
 from accounts.profiles import patient_today, profile_for
 from core import pagecache
-from diary import cycles, models, services
+from diary import cycles, models, services, summaries
 
 TIMEOUT = 900  # a quarter hour: the key's quarter hour makes an entry unreachable after it
 
 CODE_DIGEST = hashlib.sha256(
-    b"".join(Path(module.__file__).read_bytes() for module in (cycles, services, models))
+    b"".join(Path(module.__file__).read_bytes() for module in (cycles, services, summaries, models))
 ).hexdigest()[:16]
 
 
