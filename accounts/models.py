@@ -4,7 +4,8 @@ Account: the user's role (patient, clinician or editor), read with the user on e
 PatientProfile: a patient's own settings (time zone, reported baseline, reminders, phone) and the
 version of their data, which every change raises (cached pages and figures are keyed by it).
 DisplayPreference: the page colours an account chose. UserSession (accounts.sessions): a
-signed-in browser.
+signed-in browser. ClinicVersion: one counter, raised after any change a page over many patients
+shows (the clinician's worklist keys its cache on it).
 
 PatientProfile, DisplayPreference and UserSession were the diary's until the accounts app was
 made (migrations accounts 0001 and diary 0011 move them without touching their rows).
@@ -20,7 +21,15 @@ from accounts.sessions import UserSession
 from core import timeutil
 from core.theme import Theme
 
-__all__ = ["Account", "DisplayPreference", "PatientProfile", "Role", "UserSession", "validate_time_zone"]
+__all__ = [
+    "Account",
+    "ClinicVersion",
+    "DisplayPreference",
+    "PatientProfile",
+    "Role",
+    "UserSession",
+    "validate_time_zone",
+]
 
 
 class Role(models.TextChoices):
@@ -126,3 +135,21 @@ class DisplayPreference(models.Model):
 
     def __str__(self):
         return f"Display preference {self.pk}"
+
+
+class ClinicVersion(models.Model):
+    """One row (ROW): a counter raised once any write that a list of many patients shows commits.
+
+    A patient's diary or profile (accounts.profiles.raise_version), a summary made again, a share
+    made or ended, an account deleted: each raises it (accounts.profiles.raise_clinic_version). The
+    clinician's worklist is cached under it, and it is read with the user in the same query
+    (accounts.backends), so a cached worklist costs no query of its own, whatever the number of
+    patients: the aggregate over a clinician's shares it replaces grew with them.
+    """
+
+    ROW = 1
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Clinic version {self.value}"

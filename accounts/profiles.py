@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import PatientProfile
+from accounts.models import ClinicVersion, PatientProfile
 from core import timeutil
 
 
@@ -45,6 +45,31 @@ def raise_version(user_id):
     the new version and is made again (diary.services does it at once for diary writes).
     """
     PatientProfile.objects.filter(user_id=user_id).update(diary_version=F("diary_version") + 1)
+    raise_clinic_version()
+
+
+def raise_clinic_version():
+    """Something a clinician's list of patients shows changed: raise ClinicVersion once the
+    caller's transaction commits (at once outside one).
+
+    After the commit, so that the one row is locked for a moment only, never for the length of
+    another write's transaction; robust: the write stands whatever happens here (a worklist is
+    then stale for the rest of its quarter hour at most, the other part of its cache key).
+    """
+    transaction.on_commit(_raise_clinic_version, robust=True)
+
+
+def _raise_clinic_version():
+    if not ClinicVersion.objects.filter(pk=ClinicVersion.ROW).update(value=F("value") + 1):
+        ClinicVersion.objects.get_or_create(pk=ClinicVersion.ROW, defaults={"value": 1})
+
+
+def clinic_version(user=None):
+    """ClinicVersion's value: read with the user (accounts.backends), else one query."""
+    value = getattr(user, "clinic_version", None)
+    if value is None:
+        value = ClinicVersion.objects.filter(pk=ClinicVersion.ROW).values_list("value", flat=True).first()
+    return value or 0
 
 
 def patient_required(view):

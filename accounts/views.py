@@ -93,6 +93,7 @@ def email_change_confirm(request, uidb64, token):
                 return redirect("profile")
             request.user.email = request.user.username = new_email
             request.user.save(update_fields=["email", "username"])
+            profiles.raise_clinic_version()  # clinicians' worklists show the address
         messages.success(request, f"Your email address is now {new_email}.")
         return redirect("profile")
     return render(request, "registration/email_change_confirm.html", {"new_email": new_email})
@@ -241,6 +242,7 @@ def delete_account_and_records(user):
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__iexact=username).delete()
     user.delete()
+    profiles.raise_clinic_version()  # gone from every clinician's worklist
     transaction.on_commit(lambda: end_sessions(from_cache))
 
 

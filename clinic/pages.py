@@ -8,26 +8,20 @@ q, flag and page, and the CSRF secret.
 
 from functools import wraps
 
-from django.db.models import Count, Max, Sum
-
-from clinic.models import Share
+from accounts import profiles
 from core import pagecache, timeutil
 
 
 def worklist_version(clinician):
-    """Changes whenever anything the worklist shows may have: one aggregate over the clinician's shares.
+    """Changes whenever anything the worklist shows may have: accounts.ClinicVersion, read with the user.
 
-    A share made or ended changes the count or the newest share; a change to a patient's diary or
-    profile raises their data version; a summary made again (after a diary change or for a new
-    date) changes its time.
+    It is raised once any of these commits: a change to a patient's diary or profile (their data
+    version), a summary made again (after a diary change or for a new date), a share made or
+    ended, an account deleted. One counter for the whole clinic, so a cached worklist costs no
+    query, whatever the number of patients; the price is that any patient's change makes every
+    clinician's next worklist view render again (from the summaries, never a recomputation).
     """
-    state = Share.objects.filter(clinician=clinician).aggregate(
-        shares=Count("id"),
-        newest=Max("id"),
-        versions=Sum("patient__patient_profile__diary_version"),
-        summaries=Max("patient__progress_summary__updated_at"),
-    )
-    return "|".join(str(state[name]) for name in ("shares", "newest", "versions", "summaries"))
+    return str(profiles.clinic_version(clinician))
 
 
 @pagecache.page_decorator

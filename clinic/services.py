@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts import roles
+from accounts import profiles, roles
 from accounts.backends import users_with_account
 from accounts.models import PatientProfile
 from accounts.profiles import profile_for
@@ -44,9 +44,17 @@ def share_with(patient, code):
     try:
         with transaction.atomic():
             Share.objects.create(patient=patient, clinician=profile.user)
+            profiles.raise_clinic_version()  # the clinician's worklist has one patient more
     except IntegrityError:
         raise ShareRefused(f"You already share your diary with {display_name(profile.user)}.") from None
     return profile.user
+
+
+def stop_sharing(share):
+    """End a share: the clinician's access ends now, and their worklist has one patient fewer."""
+    with transaction.atomic():
+        share.delete()
+        profiles.raise_clinic_version()
 
 
 def shared_patient(clinician, patient_id):

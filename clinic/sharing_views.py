@@ -51,6 +51,6 @@ def sharing(request):
 def stop_sharing(request, pk):
     share = get_object_or_404(Share.objects.select_related("clinician"), pk=pk, patient=request.user)
     name = clinic_services.display_name(share.clinician)
-    share.delete()
+    clinic_services.stop_sharing(share)
     messages.success(request, f"You no longer share your diary with {name}. Their access ended now.")
     return redirect("sharing:page")

@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import PatientProfile
-from accounts.profiles import profile_for
+from accounts.profiles import profile_for, raise_clinic_version
 from core import timeutil
 from diary import cycles
 from diary.models import FEATURE_NAMES, Attack, HeadacheFreeDay, PatientSummary, SideEffectReport, TreatmentSession
@@ -186,6 +186,8 @@ def remake(profiles, now=None):
         unique_fields=["patient"],
         update_fields=["computed_for", "diary_version", "data", "updated_at"],
     )
+    if made:
+        raise_clinic_version()  # the worklists show the new figures
     return made
 
 

@@ -70,8 +70,8 @@ def env_time_zone(name, default, environ=os.environ):
 
 
 CACHE_BACKENDS = {
-    "redis": "django.core.cache.backends.redis.RedisCache",
-    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "redis": "core.cache.RedisCache",
+    "rediss": "core.cache.RedisCache",
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
 }

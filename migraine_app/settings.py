@@ -112,6 +112,16 @@ WSGI_APPLICATION = "migraine_app.wsgi.application"
 # again, and sessions are written through to the database (cached_db).
 CACHES = {"default": env_cache()}
 SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+# In front of a shared cache, each worker also keeps the pages it served last in its own memory
+# (core.pagecache): the same keys, which carry every version a page depends on, so a page kept
+# there is never stale, and a page served again costs no round trip to Redis. Bounded by
+# PAGE_MEMORY_ENTRIES pages (about 100 KB each at most).
+if SHARED_CACHE:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_MEMORY_ENTRIES", 300, minimum=1)},
+    }
 
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")

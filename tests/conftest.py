@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import override_settings
 
 from accounts.roles import assign_role
@@ -115,6 +115,12 @@ def fresh_page_cache(request):
             yield
             cache.clear()
         return
-    cache.clear()
+    _clear()
     yield
+    _clear()
+
+
+def _clear():
     cache.clear()
+    if "pages" in settings.CACHES:  # each worker's own memory of pages, in front of Redis
+        caches["pages"].clear()

@@ -216,13 +216,19 @@ def test_a_shared_diary_change_shows_at_once_on_the_worklist(worklist, patient, 
     assert "flag-urgent_side_effect" in worklist()
 
 
-def test_a_new_share_and_an_ended_share_show_at_once_on_the_worklist(worklist, clinician, patient, other_patient):
-    from clinic.models import Share
+def test_a_new_share_and_an_ended_share_show_at_once_on_the_worklist(
+    worklist, clinician, patient, other_patient, django_capture_on_commit_callbacks
+):
+    from clinic import services as clinic_services
+    from clinic.models import ClinicianProfile, Share
 
     assert "Alice Ashworth" in worklist() and "Bob Barnes" not in worklist()
-    Share.objects.create(patient=other_patient, clinician=clinician)
+    share_code = ClinicianProfile.objects.get_or_create(user=clinician)[0].share_code
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic_services.share_with(other_patient, share_code)
     assert "Bob Barnes" in worklist()
-    Share.objects.filter(patient=patient).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic_services.stop_sharing(Share.objects.get(patient=patient))
     assert "Ashworth" not in worklist()
 
 

@@ -14,14 +14,17 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.backends import AccountBackend
 from accounts.models import PatientProfile
-from accounts.profiles import raise_version
+from accounts.profiles import clinic_version, raise_clinic_version, raise_version
+from accounts.views import delete_account_and_records
 from clinic import pages as clinic_pages
-from clinic.models import Share
+from clinic import services as clinic_services
+from clinic.models import ClinicianProfile, Share
 from core import theme as core_theme
 from diary import pages as diary_pages
-from diary import progress_cache, services
-from diary.models import MidasAnswer, PatientSummary
+from diary import progress_cache, services, summaries
+from diary.models import MidasAnswer
 from education import pages as education_pages
 from education.models import Section
 from tests.conftest import NOW, TODAY, make_user
@@ -291,57 +294,80 @@ def test_every_part_of_the_worklist_s_key_keeps_pages_apart(worklist_page, clini
     assert_part_is_in_the_key(page, worklist_page, lambda: worklist_page(**change))
 
 
-# Each part of worklist_version() alone: three shares, oldest first (a patient with neither
-# profile nor summary, Alice with both, Bob with a profile and the newest share).
+# Every change a worklist shows raises accounts.ClinicVersion once it commits, and a cached worklist
+# is rendered again; the version is read with the user, so a cached worklist costs no query of its own.
 
 
-def _end_the_oldest_share(clinician, shares):
-    shares["oldest"].delete()  # one share fewer; the newest, the versions and summaries unchanged
+def _make_a_share(clinician, patient):
+    share_code = ClinicianProfile.objects.get_or_create(user=clinician)[0].share_code
+    clinic_services.share_with(patient, share_code)
 
 
-def _make_the_newest_share_again(clinician, shares):
-    bob = shares["newest"].patient
-    shares["newest"].delete()
-    Share.objects.create(clinician=clinician, patient=bob)  # as many shares, another newest
+def _end_a_share(clinician, patient):
+    clinic_services.stop_sharing(Share.objects.get(clinician=clinician, patient=patient))
 
 
-def _raise_a_diary_version(clinician, shares):
-    raise_version(shares["alice"].patient_id)
+def _change_the_diary(clinician, patient):
+    services.mark_headache_free(patient, [TODAY], now=NOW)
 
 
-def _remake_a_summary(clinician, shares):
-    PatientSummary.objects.filter(patient_id=shares["alice"].patient_id).update(
-        updated_at=NOW + dt.timedelta(minutes=1)
-    )
+def _remake_a_summary(clinician, patient):
+    summaries.remake_patient(patient.pk, now=NOW)
 
 
-WORKLIST_VERSION_PARTS = {
-    "shares": (_end_the_oldest_share, 0),
-    "newest": (_make_the_newest_share_again, 1),
-    "versions": (_raise_a_diary_version, 2),
-    "summaries": (_remake_a_summary, 3),
+def _delete_the_account(clinician, patient):
+    delete_account_and_records(patient)
+
+
+CLINIC_VERSION_CHANGES = {
+    "a share made": (_make_a_share, False),
+    "a share ended": (_end_a_share, True),
+    "a diary changed": (_change_the_diary, True),
+    "a summary made again": (_remake_a_summary, True),
+    "an account deleted": (_delete_the_account, True),
 }
 
 
-@pytest.mark.parametrize("part", WORKLIST_VERSION_PARTS)
-def test_every_part_of_the_worklist_version_keeps_worklists_apart(
-    worklist_page, clinician, patient, other_patient, part
+@pytest.mark.parametrize("change", CLINIC_VERSION_CHANGES)
+def test_every_change_a_worklist_shows_raises_the_clinic_version_and_renders_it_again(
+    worklist_page, clinician, patient, change, django_capture_on_commit_callbacks
 ):
-    shares = {"oldest": Share.objects.create(clinician=clinician, patient=make_user("new@example.com"))}
-    for name, shared in (("alice", patient), ("newest", other_patient)):
-        PatientProfile.objects.create(user=shared)
-        shares[name] = Share.objects.create(clinician=clinician, patient=shared)
-    PatientSummary.objects.create(patient=patient, computed_for=TODAY, data={})
-    PatientSummary.objects.filter(patient=patient).update(updated_at=NOW)
-    change, position = WORKLIST_VERSION_PARTS[part]
+    make, shared_before = CLINIC_VERSION_CHANGES[change]
+    PatientProfile.objects.get_or_create(user=patient)
+    if shared_before:
+        Share.objects.create(clinician=clinician, patient=patient)
     page = clinic_pages.worklist_page(counting_view())
-    before = clinic_pages.worklist_version(clinician).split("|")
     assert page(worklist_page()).content == b"rendered 1"
     assert page(worklist_page()).content == b"rendered 1"
-    change(clinician, shares)
-    after = clinic_pages.worklist_version(clinician).split("|")
-    assert [i for i in range(4) if before[i] != after[i]] == [position]  # only this part changed
+    before = clinic_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        make(clinician, patient)
+    assert clinic_version() > before
     assert page(worklist_page()).content == b"rendered 2"
+
+
+def test_the_clinic_version_is_raised_only_once_the_write_commits(patient, django_capture_on_commit_callbacks):
+    before = clinic_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        raise_version(patient.pk)
+        assert clinic_version() == before  # not while the write's transaction is open
+    for callback in callbacks:
+        callback()
+    assert clinic_version() == before + 1
+
+
+def test_the_clinic_version_comes_with_the_user_so_a_cached_worklist_costs_no_query_of_its_own(
+    clinician, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_clinic_version()
+    with CaptureQueriesContext(connection) as loading:
+        user = AccountBackend().get_user(clinician.pk)
+    assert len(loading) == 1
+    expected = str(clinic_version())
+    with CaptureQueriesContext(connection) as reading:
+        assert clinic_pages.worklist_version(user) == expected
+    assert len(reading) == 0
 
 
 # Visitors' pages (education.pages.public_page): the guide's version, the theme, the address.

@@ -10,7 +10,9 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache, caches
+
+from core.cache import RedisCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,7 +42,7 @@ def other_worker():
 
 
 def test_the_tests_run_on_redis():
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.RedisCache"
     assert settings.SESSION_ENGINE == "accounts.sessions"  # cached_db: sessions are read from Redis
 
 
@@ -96,3 +98,48 @@ def test_a_patient_s_progress_round_trips_through_redis(patient, other_worker, f
     assert stored.progress == made.progress and stored.attacks == made.attacks
     assert stored.sessions == made.sessions and stored.side_effect_reports == made.side_effect_reports
     assert progress_cache.load(patient, NOW, profile) == made
+
+
+def test_a_worker_keeps_one_redis_client_per_pool():
+    """Django's client makes a new redis.Redis (and its table of callbacks) for every call."""
+    client = cache._cache
+    assert client.get_client() is client.get_client()
+    assert client.get_client(write=True) is client.get_client()  # one server: one pool
+    cache.set("kept", 1)
+    assert cache.get("kept") == 1
+
+
+def pages_served(client, url):
+    client.cookies.pop("messages", None)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.text, len(queries)
+
+
+def test_a_page_served_again_comes_from_the_worker_s_memory_and_never_stale(patient_client, patient, other_worker):
+    session(patient, "2026-10-01")
+    patient_client.get(reverse("diary:home"))  # the CSRF cookie: signed-in pages are stored from now on
+    rendered, rendering = pages_served(patient_client, reverse("diary:progress"))
+    local = caches["pages"]
+    stored = [key for key in local._cache if ":page:" in key]
+    assert len(stored) == 1  # kept in this worker's memory, under the same key as in Redis
+    page_key = stored[0].split(":", 2)[2]
+    assert other_worker.get(page_key) is not None
+    cache.delete(page_key)  # Redis forgets it (evicted, say)
+    again, serving = pages_served(patient_client, reverse("diary:progress"))
+    assert (again, serving) == (rendered, 1) and serving < rendering  # only the user: from memory
+    attack(patient, "2026-10-14", severity=3)  # the diary changes: the key's version moves on
+    services.diary_changed(patient)
+    changed, count = pages_served(patient_client, reverse("diary:progress"))
+    assert count == rendering and changed != rendered
+
+
+def test_a_page_another_worker_stored_is_served_from_redis_and_kept(patient_client, patient):
+    session(patient, "2026-10-01")
+    patient_client.get(reverse("diary:home"))
+    rendered, rendering = pages_served(patient_client, reverse("diary:progress"))
+    caches["pages"].clear()  # this worker never saw it: another one rendered it
+    again, serving = pages_served(patient_client, reverse("diary:progress"))
+    assert again == rendered and serving < rendering
+    assert any(":page:" in key for key in caches["pages"]._cache)

@@ -84,7 +84,7 @@ def test_debug_starts_with_defaults():
 
 # ---------------------------------------------------------------- the cache (CACHE_URL / REDIS_URL)
 
-REDIS = "django.core.cache.backends.redis.RedisCache"
+REDIS = "core.cache.RedisCache"  # Django's RedisCache, keeping its redis client
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
