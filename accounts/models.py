@@ -142,9 +142,8 @@ class ClinicVersion(models.Model):
 
     A patient's diary or profile (accounts.profiles.raise_version), a summary made again, a share
     made or ended, an account deleted: each raises it (accounts.profiles.raise_clinic_version). The
-    clinician's worklist is cached under it, and it is read with the user in the same query
-    (accounts.backends), so a cached worklist costs no query of its own, whatever the number of
-    patients: the aggregate over a clinician's shares it replaces grew with them.
+    clinician's worklist is cached under it: one query on the primary key, whatever the number of
+    patients, where the aggregate over a clinician's shares it replaces grew with them.
     """
 
     ROW = 1

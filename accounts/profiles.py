@@ -64,12 +64,9 @@ def _raise_clinic_version():
         ClinicVersion.objects.get_or_create(pk=ClinicVersion.ROW, defaults={"value": 1})
 
 
-def clinic_version(user=None):
-    """ClinicVersion's value: read with the user (accounts.backends), else one query."""
-    value = getattr(user, "clinic_version", None)
-    if value is None:
-        value = ClinicVersion.objects.filter(pk=ClinicVersion.ROW).values_list("value", flat=True).first()
-    return value or 0
+def clinic_version():
+    """ClinicVersion's value: one query on its primary key."""
+    return ClinicVersion.objects.filter(pk=ClinicVersion.ROW).values_list("value", flat=True).first() or 0
 
 
 def patient_required(view):

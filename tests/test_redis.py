@@ -11,8 +11,6 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
-
-from core.cache import RedisCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +19,7 @@ from django.urls import reverse
 from accounts.models import PatientProfile
 from accounts.sessions import SessionStore
 from core import ratelimit
+from core.cache import RedisCache
 from diary import progress_cache, services
 from tests.conftest import NOW, PASSWORD
 from tests.diary.factories import attack, headache_free, session, side_effect

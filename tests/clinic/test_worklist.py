@@ -241,12 +241,12 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
         ]
     )
     # First view, no summary made yet: at most REMAKES_PER_VIEW of them are made, whatever the count.
-    # 1 the signed-in user with role, profile and the clinic's version (the page cache's key; the
-    # session itself comes from the cache, accounts.sessions' cached_db), 2 the shares with
-    # patients, profiles and summaries, then the summaries to make (diary.summaries.remake): 3
-    # attacks with medicines, 4 headache-free marks, 5 sessions, 6 side effects, 7 one upsert; 8 the
-    # share code.
-    with django_assert_num_queries(8):
+    # 1 the signed-in user with role and profile (the session itself comes from the cache,
+    # accounts.sessions' cached_db), 2 the clinic's version for the page cache's key
+    # (accounts.ClinicVersion), 3 the shares with patients, profiles and summaries, then the
+    # summaries to make (diary.summaries.remake): 4 attacks with medicines, 5 headache-free marks, 6
+    # sessions, 7 side effects, 8 one upsert; 9 the share code.
+    with django_assert_num_queries(9):
         assert clinician_client.get(WORKLIST).status_code == 200
     assert PatientSummary.objects.count() == min(count, summaries.REMAKES_PER_VIEW)  # 20 of 200, not 200
 
@@ -254,14 +254,14 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_patients(
     # stale by date, and the worklist shows them as they are, marked, recomputing none.
     summaries.remake(PatientProfile.objects.all())
     PatientSummary.objects.update(computed_for=F("computed_for") - dt.timedelta(days=1))
-    # Now with the browser's CSRF cookie (part of the cache key): 1 the user with the clinic's
-    # version, 2 the shares with patients, profiles and summaries, 3 the share code. Nothing is
+    # Now with the browser's CSRF cookie (part of the cache key): 1 the user, 2 the clinic's
+    # version, 3 the shares with patients, profiles and summaries, 4 the share code. Nothing is
     # remade.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = clinician_client.get(WORKLIST)
     assert {row["state"] for row in response.context["page"].paginator.object_list} == {summaries.EARLIER}
     assert "figures from Wednesday 14 October" in response.text
     assert PatientSummary.objects.filter(computed_for=TODAY).count() == 0
-    # The same page once more comes from the page cache: 1 the user, with the worklist's version.
-    with django_assert_num_queries(1):
+    # The same page once more comes from the page cache: 1 the user, 2 the clinic's version.
+    with django_assert_num_queries(2):
         assert clinician_client.get(WORKLIST).status_code == 200
