@@ -3,7 +3,19 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyForSupport, SupportViewOnly
-from diary.models import Attack, AttackMedicine, HeadacheFreeDay, Medicine, SideEffectReport, TreatmentSession
+from diary.models import (
+    Attack,
+    AttackMedicine,
+    Factor,
+    FactorCheckIn,
+    HeadacheFreeDay,
+    Medicine,
+    MenstruationDay,
+    MidasAnswer,
+    PreventiveCourse,
+    SideEffectReport,
+    TreatmentSession,
+)
 
 
 class AttackMedicineInline(SupportViewOnly, admin.TabularInline):
@@ -47,4 +59,40 @@ class SideEffectReportAdmin(ReadOnlyForSupport):
 class MedicineAdmin(ReadOnlyForSupport):
     list_display = ["id", "patient", "name", "medicine_class"]
     search_fields = ["patient__username", "name"]
+    list_select_related = ["patient"]
+
+
+@admin.register(MidasAnswer)
+class MidasAnswerAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "answered_on", "headache_days", "average_pain"]
+    search_fields = ["patient__username"]
+    list_select_related = ["patient"]
+
+
+@admin.register(PreventiveCourse)
+class PreventiveCourseAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "name", "drug_class", "start", "stop", "stop_reason"]
+    list_filter = ["drug_class", "stop_reason"]
+    search_fields = ["patient__username", "name"]
+    list_select_related = ["patient"]
+
+
+@admin.register(MenstruationDay)
+class MenstruationDayAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "date"]
+    search_fields = ["patient__username"]
+    list_select_related = ["patient"]
+
+
+@admin.register(Factor)
+class FactorAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "name"]
+    search_fields = ["patient__username", "name"]
+    list_select_related = ["patient"]
+
+
+@admin.register(FactorCheckIn)
+class FactorCheckInAdmin(ReadOnlyForSupport):
+    list_display = ["id", "patient", "date"]
+    search_fields = ["patient__username"]
     list_select_related = ["patient"]

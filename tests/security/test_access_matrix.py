@@ -23,7 +23,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import PatientProfile
 from clinic.models import AccessLogEntry, Share
 from clinic.services import clinician_profile
-from diary.models import Factor, HeadacheFreeDay, Medicine, PreventiveCourse
+from diary.models import (
+    Factor,
+    FactorCheckIn,
+    HeadacheFreeDay,
+    Medicine,
+    MenstruationDay,
+    MidasAnswer,
+    PreventiveCourse,
+)
 from education.models import Section
 from tests.conftest import make_user
 from tests.diary.factories import attack, session, side_effect
@@ -217,6 +225,19 @@ def world(db, time_machine):
         "side_effect": side_effect(a, treatment),
         "medicine": Medicine.objects.create(patient=a, name="Sumatriptan", medicine_class="triptan"),
         "factor": Factor.objects.create(patient=a, name="Stress"),
+        "checkin": FactorCheckIn.objects.create(patient=a, date=dt.date(2026, 10, 12), listed=["Stress"], present=[]),
+        "period_day": MenstruationDay.objects.create(patient=a, date=dt.date(2026, 10, 13)),
+        "midas": MidasAnswer.objects.create(
+            patient=a,
+            answered_on=dt.date(2026, 10, 14),
+            missed_work=0,
+            reduced_work=0,
+            missed_household=0,
+            reduced_household=0,
+            missed_social=0,
+            headache_days=0,
+            average_pain=0,
+        ),
         "share": Share.objects.create(patient=a, clinician=users["clin"]),
         "mark": HeadacheFreeDay.objects.create(patient=a, date=dt.date(2026, 10, 11)),
         "section": Section.objects.get(slug="introduction"),
@@ -306,6 +327,11 @@ ADMIN_OBJECTS = {
     "diary_sideeffectreport": lambda o, u: o["side_effect"].pk,
     "diary_medicine": lambda o, u: o["medicine"].pk,
     "diary_headachefreeday": lambda o, u: o["mark"].pk,
+    "diary_factor": lambda o, u: o["factor"].pk,
+    "diary_factorcheckin": lambda o, u: o["checkin"].pk,
+    "diary_menstruationday": lambda o, u: o["period_day"].pk,
+    "diary_midasanswer": lambda o, u: o["midas"].pk,
+    "diary_preventivecourse": lambda o, u: o["course"].pk,
     "accounts_patientprofile": lambda o, u: u["a"].patient_profile.pk,
     "clinic_share": lambda o, u: o["share"].pk,
     "clinic_clinicianprofile": lambda o, u: clinician_profile(u["clin"]).pk,
