@@ -12,11 +12,17 @@ from django.utils import timezone
 from accounts.models import PatientProfile
 from core import timeutil
 from diary.models import (
+    SUGGESTED_FACTORS,
     Attack,
     AttackMedicine,
+    EffectAnswer,
+    Factor,
+    FactorCheckIn,
     HeadacheFreeDay,
     Medicine,
+    MenstruationDay,
     MidasAnswer,
+    PreventiveCourse,
     SideEffectReport,
     TreatmentSession,
 )
@@ -192,3 +198,68 @@ def seed_diary(user, story, years, rng, now=None):
             )
         MidasAnswer.objects.bulk_create(answers)
     return len(rows)
+
+
+def seed_extras(user, rng, now=None):
+    """What `make run`'s demo patient shows beyond the diary (issues #15 and #16), for a patient who
+    has none of it: two other preventives tried and stopped before Botox, periods tracked for the
+    last 9 months, 2-hour answers for the last 60 days' medicines and daily check-ins for the
+    last 30 days. Returns whether anything was added."""
+    now = now or timezone.now()
+    profile = PatientProfile.objects.get(user=user)
+    if PreventiveCourse.objects.filter(patient=user).exists() or Factor.objects.filter(patient=user).exists():
+        return False
+    today = timeutil.today(profile.tz, now)
+    first_session = TreatmentSession.objects.filter(patient=user).order_by("date").values_list("date", flat=True)
+    before = (first_session.first() or today) - dt.timedelta(days=60)
+    PreventiveCourse.objects.bulk_create(
+        [
+            PreventiveCourse(
+                patient=user,
+                name="Propranolol 80 mg",
+                drug_class="beta_blocker",
+                start=before - dt.timedelta(days=400),
+                stop=before - dt.timedelta(days=220),
+                stop_reason="not_effective",
+            ),
+            PreventiveCourse(
+                patient=user,
+                name="Topiramate 50 mg",
+                drug_class="antiepileptic",
+                start=before - dt.timedelta(days=200),
+                stop=before - dt.timedelta(days=90),
+                stop_reason="side_effects",
+            ),
+        ]
+    )
+    profile.track_periods = True
+    profile.save(update_fields=["track_periods"])
+    period_days = set()
+    start = today - dt.timedelta(days=270)
+    while start <= today:
+        period_days.update(start + dt.timedelta(days=offset) for offset in range(5))
+        start += dt.timedelta(days=rng.choice([27, 28, 29, 30]))
+    MenstruationDay.objects.bulk_create(
+        [MenstruationDay(patient=user, date=day) for day in sorted(period_days) if day <= today], ignore_conflicts=True
+    )
+    recent = AttackMedicine.objects.filter(
+        attack__patient=user,
+        attack__start_date__gt=today - dt.timedelta(days=60),
+        attack__duration_minutes__isnull=False,
+    )
+    answers = {"triptan": [EffectAnswer.PAIN_FREE, EffectAnswer.BETTER, EffectAnswer.BETTER, EffectAnswer.SAME]}
+    answered = []
+    for medicine in recent:
+        medicine.answer = rng.choice(answers.get(medicine.medicine_class, [EffectAnswer.BETTER, EffectAnswer.SAME]))
+        answered.append(medicine)
+    AttackMedicine.objects.bulk_update(answered, ["answer"])
+    Factor.objects.bulk_create([Factor(patient=user, name=name) for name in SUGGESTED_FACTORS])
+    headache_days = set(Attack.objects.filter(patient=user).values_list("start_date", flat=True))
+    checkins = []
+    for offset in range(1, 31):
+        day = today - dt.timedelta(days=offset)
+        likely = 0.45 if day in headache_days else 0.2
+        present = [name for name in SUGGESTED_FACTORS if rng.random() < likely]
+        checkins.append(FactorCheckIn(patient=user, date=day, listed=list(SUGGESTED_FACTORS), present=present))
+    FactorCheckIn.objects.bulk_create(checkins)
+    return True

@@ -51,7 +51,11 @@ class Command(BaseCommand):
                     password_hash = user.password
                 assign_role(user, role)
         patient = User.objects.get(username="patient@example.com")
-        attacks = self.seeded(patient, demo.seed_diary(patient, "responder", max(years, 1.0), random.Random(seed)))
+        attacks = demo.seed_diary(patient, "responder", max(years, 1.0), random.Random(seed))
+        with transaction.atomic():  # other preventives, periods, 2-hour answers, check-ins
+            if demo.seed_extras(patient, random.Random(seed)) and not attacks:
+                profiles.raise_version(patient.pk)
+        attacks = self.seeded(patient, attacks)
 
         password_hash = password_hash or User.objects.get(username="patient@example.com").password
         made = []
