@@ -179,11 +179,21 @@ class ImportResult:
     added: int
     skipped: int
     marks_removed: int
+    # Period days added while the patient has chosen not to track periods: kept, but neither shown
+    # nor counted until tracking is turned on again, which the summary says rather than hide them.
+    periods_not_tracked: int = 0
 
     def summary(self):
         text = f"Imported: {_count(self.added, 'row')} added, {self.skipped} skipped as already in your diary."
         if self.marks_removed:
             text += f" {_count(self.marks_removed, 'headache-free mark')} removed where a headache was imported."
+        if self.periods_not_tracked:
+            days = _count(self.periods_not_tracked, "period day")
+            text += (
+                f" {days} {'is' if self.periods_not_tracked == 1 else 'are'} kept but not shown or counted, "
+                "because you chose not to track periods: choose “Track my periods” under Periods in your "
+                "profile to see them."
+            )
         return text
 
 

@@ -362,7 +362,12 @@ def import_diary(patient, upload, now=None):
         if plan.touched_by_file:
             removed = HeadacheFreeDay.objects.filter(patient=patient, date__in=plan.touched_by_file).delete()[0]
         diary_changed(patient)
-    return csvio.ImportResult(added=plan.added, skipped=plan.skipped, marks_removed=removed)
+    return csvio.ImportResult(
+        added=plan.added,
+        skipped=plan.skipped,
+        marks_removed=removed,
+        periods_not_tracked=len(plan.period_days) if profile.track_periods is False else 0,
+    )
 
 
 def _save_import(patient, plan):

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import PatientProfile
 from diary.csvio import HEADER, escape_formula, split_answer, unescape_formula
 from diary.models import Attack, AttackMedicine, HeadacheFreeDay, MenstruationDay, TreatmentSession
 from tests.conftest import make_user
@@ -400,3 +401,27 @@ def test_a_period_day_is_not_a_recorded_day_after_import(patient_client, patient
 def test_the_formula_guard_also_covers_quotes_before_a_formula(text, written):
     assert escape_formula(text) == written
     assert unescape_formula(written) == text
+
+
+def test_period_days_imported_while_periods_are_not_tracked_are_kept_and_the_patient_is_told(client, db):
+    newcomer = make_user("no-periods@example.com")
+    PatientProfile.objects.create(user=newcomer, track_periods=False)
+    client.force_login(newcomer)
+    text = (
+        HEADER_LINE + "\n"
+        "menstruation,2026-10-02,,,,,,,,,,,,,,,\n"
+        "menstruation,2026-10-03,,,,,,,,,,,,,,,\n"
+        "headache_free,2026-10-04,,,,,,,,,,,,,,,\n"
+    ).encode()
+    page = upload(client, text).text
+    assert "Imported: 3 rows added, 0 skipped" in page
+    assert "2 period days are kept but not shown or counted, because you chose not to track periods" in page
+    assert MenstruationDay.objects.filter(patient=newcomer).count() == 2
+
+
+def test_a_patient_who_tracks_periods_is_not_told_they_are_hidden(client, db):
+    newcomer = make_user("periods@example.com")
+    PatientProfile.objects.create(user=newcomer, track_periods=True)
+    client.force_login(newcomer)
+    page = upload(client, (HEADER_LINE + "\nmenstruation,2026-10-02,,,,,,,,,,,,,,,\n").encode()).text
+    assert "Imported: 1 row added" in page and "not shown or counted" not in page
