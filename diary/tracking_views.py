@@ -23,6 +23,10 @@ from diary.tracking_forms import CheckInForm, FactorAddForm, MedicineEffectForm,
 # The home page asks about medicines taken for headaches that started today or yesterday.
 REMINDER_DAYS = 2
 REMINDER_MAX = 3
+# The question is what the pain was like 2 hours after the medicine: the home page asks it once
+# the headache started that long ago, not the moment it is saved (the headache's own page offers
+# it at any time, for a patient who wants to answer early).
+REMINDER_AFTER = dt.timedelta(hours=2)
 # Period days read for the home page: enough to say "day 9" of a period going on.
 PERIOD_LOOKBACK_DAYS = 20
 
@@ -78,11 +82,15 @@ def _period_now(dates, today):
 
 
 def _reminders(request, attack_rows):
-    """Headaches of today and yesterday with a medicine not yet answered (medicines prefetched)."""
+    """Headaches of today and yesterday, started 2 hours ago or more, with a medicine not yet
+    answered (medicines prefetched)."""
     first = request.today - dt.timedelta(days=REMINDER_DAYS - 1)
+    tz = request.profile.tz
     due = []
     for attack in sorted(attack_rows, key=lambda a: (a.start_date, a.start_time), reverse=True):
         if attack.start_date < first:
+            continue
+        if timeutil.to_instant(attack.start_date, attack.start_time, tz) > request.now - REMINDER_AFTER:
             continue
         waiting = [m for m in attack.medicines.all() if not m.answer]
         if waiting:

@@ -360,6 +360,17 @@ def test_the_home_page_asks_about_medicines_of_today_and_yesterday_not_before(pa
     assert "For the headache of yesterday at 09:00." in response.text
 
 
+def test_the_home_page_asks_only_once_the_headache_started_2_hours_ago(patient_client, patient, frozen):
+    # NOW is 13:00 in London: a headache from 11:30 is not asked about yet, one from 11:00 is.
+    early = attack(patient, day(0), time="11:30", medicines=[("triptan", "Sumatriptan 50 mg")])
+    due = attack(patient, day(0), time="11:00", medicines=[("simple_analgesic", "Ibuprofen")])
+    reminders = patient_client.get(HOME).context["medicine_reminders"]
+    assert [item["attack"].pk for item in reminders] == [due.pk]
+    frozen.shift(dt.timedelta(minutes=30))
+    reminders = patient_client.get(HOME).context["medicine_reminders"]
+    assert [item["attack"].pk for item in reminders] == [early.pk, due.pk]
+
+
 def test_a_2_hour_answer_from_home_is_saved_and_the_question_goes(patient_client, patient):
     row = attack(patient, day(0), time="08:00", medicines=[("triptan", "Sumatriptan 50 mg"), ("other", "Ice pack")])
     suma, ice = row.medicines.all()

@@ -97,7 +97,7 @@ def test_a_patient_logs_a_headache_with_a_medicine_and_says_it_took_the_pain_awa
     page.get_by_role("button", name="Save headache").click()
     expect(page.get_by_text("Headache saved:")).to_be_visible()
 
-    # At once on the home page: the question, one tap and Save.
+    # It started 4 hours ago, so the question is on the home page at once: one tap and Save.
     reminder = page.locator("section", has=page.get_by_role("heading", name="How well did your medicine work?"))
     expect(reminder).to_contain_text("2 hours after taking Sumatriptan 50 mg, was the pain:")
     check(page, "tracking-medicine-question")
