@@ -79,11 +79,10 @@ def days_touched(start, end, tz):
     if end <= start:
         return []
     first = local_date(start, tz)
-    last_moment = end.astimezone(tz)
-    last = last_moment.date()
+    last = local_date(end, tz)
     if day_start(last, tz) >= end:
         last -= dt.timedelta(days=1)
-    return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return [first] if last == first else date_range(first, last)  # most attacks: one day
 
 
 def attack_interval(date, time, duration_minutes, tz, now):
@@ -96,5 +95,7 @@ def attack_interval(date, time, duration_minutes, tz, now):
 
 
 def date_range(first, last):
-    """Every date from first to last inclusive."""
-    return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
+    """Every date from first to last inclusive (a new list: callers may add to it)."""
+    # By day number: several times faster than adding a timedelta per date, and a progress
+    # computation makes tens of thousands of dates.
+    return list(map(dt.date.fromordinal, range(first.toordinal(), last.toordinal() + 1)))

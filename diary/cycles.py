@@ -11,8 +11,12 @@ is exactly 19.6 per 28, a 30% reduction from 28, which floats get wrong.
 """
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import accumulate
+from operator import sub
+from typing import NamedTuple
 
 from core import timeutil
 
@@ -205,6 +209,9 @@ class DayInfo:
 
 
 def _union_seconds(intervals):
+    if len(intervals) == 1:  # most days: one attack
+        [(start, end)] = intervals
+        return int((end - start).total_seconds())
     total, current_start, current_end = 0, None, None
     for start, end in sorted(intervals):
         if current_end is None or start > current_end:
@@ -220,40 +227,46 @@ def _union_seconds(intervals):
 
 def day_infos(attacks, headache_free_dates, tz, now, first, last, rules=DEFAULT_RULES):
     """DayInfo for every date from first to last, from the attacks touching them."""
-    days = {date: DayInfo(date) for date in timeutil.date_range(first, last)} if first <= last else {}
+    attacks = list(attacks)
+    intervals = [attack.interval(tz, now) for attack in attacks]
+    return _day_infos(attacks, intervals, headache_free_dates, tz, first, last, rules)
+
+
+def _day_infos(attacks, intervals, headache_free_dates, tz, first, last, rules):
+    """day_infos(), given each attack's interval (compute() needs them again for the periods)."""
+    # date_range gives the dates in order, and a dict keeps it: the result needs no sorting.
+    days = {date: DayInfo(date) for date in timeutil.date_range(first, last)}
     for date in headache_free_dates:
-        if date in days:
-            days[date].headache_free = True
-    starts = {}
-
-    def day_start(date):
-        if date not in starts:
-            starts[date] = timeutil.day_start(date, tz)
-        return starts[date]
-
+        info = days.get(date)
+        if info is not None:
+            info.headache_free = True
     clipped = {}
     preempt_seconds = rules.preempt_day_minutes * 60
-    for attack in attacks:
-        start, end = attack.interval(tz, now)
-        if attack.start_date in days:
-            days[attack.start_date].medicine_classes.update(attack.medicine_classes)
+    for attack, (start, end) in zip(attacks, intervals, strict=True):
+        info = days.get(attack.start_date)
+        if info is not None:
+            info.medicine_classes.update(attack.medicine_classes)
         touched = timeutil.days_touched(start, end, tz)
         if not touched or touched[-1] < first or touched[0] > last:
             continue
         migraine = attack.is_migraine(end - start, rules)
+        # Each touched date's part of the attack runs from its midnight (or the start) to the
+        # next midnight (or the end); the next date's start is remembered per process.
+        day_end = timeutil.day_start(touched[0], tz)
         for date in touched:
+            day_begin, day_end = day_end, timeutil.day_start(date + ONE_DAY, tz)
             info = days.get(date)
             if info is None:
                 continue
-            clip_start, clip_end = max(start, day_start(date)), min(end, day_start(date + ONE_DAY))
+            clip_start, clip_end = max(start, day_begin), min(end, day_end)
             clipped.setdefault(date, []).append((clip_start, clip_end))
             info.attack_count += 1
             info.worst_severity = max(info.worst_severity or 0, attack.severity)
             info.migraine = info.migraine or migraine
             info.preempt = info.preempt or (clip_end - clip_start).total_seconds() >= preempt_seconds
-    for date, intervals in clipped.items():
-        days[date].headache_seconds = _union_seconds(intervals)
-    return [days[date] for date in sorted(days)]
+    for date, parts in clipped.items():
+        days[date].headache_seconds = _union_seconds(parts)
+    return list(days.values())
 
 
 # ---------------------------------------------------------------- periods
@@ -468,36 +481,125 @@ def counted_days(start, end, today, recorded):
     return dates
 
 
+class _DayCounts(NamedTuple):
+    """What some days add up to: a period's, week's, month's or window's counted days."""
+
+    days: int
+    recorded: int
+    headache: int
+    preempt: int  # of the headache days
+    migraine: int  # of the headache days
+    moderate_severe: int  # headache days with a worst severity of 2 or more
+    worst_severity: int  # summed over the headache days
+    headache_seconds: int
+    acute_medication: int  # days with a medicine taken for an attack starting that day
+
+
+_NO_DAYS = _DayCounts(*[0] * len(_DayCounts._fields))
+
+
+def _day_columns(infos):
+    """One list per _DayCounts field: each date's part of the count, in the infos' order."""
+    headache = [info.is_headache_day for info in infos]
+    return (
+        [1] * len(infos),
+        [info.is_recorded for info in infos],
+        headache,
+        [h and info.preempt for h, info in zip(headache, infos, strict=True)],
+        [h and info.migraine for h, info in zip(headache, infos, strict=True)],
+        [h and info.worst_severity >= 2 for h, info in zip(headache, infos, strict=True)],
+        [info.worst_severity if h else 0 for h, info in zip(headache, infos, strict=True)],
+        [info.headache_seconds for info in infos],
+        [bool(info.medicine_classes) for info in infos],
+    )
+
+
+def _day_counts(infos):
+    """The _DayCounts of these DayInfos."""
+    return _DayCounts._make(map(sum, _day_columns(infos)))
+
+
+class _DayTable(dict):
+    """{date: DayInfo} for consecutive dates, that also counts any run of them in a few subtractions.
+
+    compute() counts ~230 runs of dates (periods, their weeks, months, windows) over a 3-year
+    diary's ~1,100 days; walking each run's dates was most of its time. Running totals, made once,
+    give each run's _DayCounts from two positions. Whatever reads a plain {date: DayInfo} reads it too.
+    """
+
+    def __init__(self, infos):
+        super().__init__((info.date, info) for info in infos)
+        self.first = infos[0].date if infos else None
+        # running[i]: the _DayCounts fields of the first i dates.
+        self.running = list(zip(*(accumulate(column, initial=0) for column in _day_columns(infos)), strict=True))
+
+    def counted(self, start, end, today):
+        """The _DayCounts of the counted days of start..end (see counted_days), which must be in the table."""
+        last = min(end, today - ONE_DAY)
+        if start <= today <= end and self[today].is_recorded:
+            last = today  # counted days are consecutive: up to yesterday, then today
+        if last < start:
+            return _NO_DAYS
+        if start not in self or last not in self:
+            raise KeyError(start if start not in self else last)
+        i, j = (start - self.first).days, (last - self.first).days + 1
+        return _DayCounts._make(map(sub, self.running[j], self.running[i]))
+
+
+def _counted(info_by_date, start, end, today):
+    """The _DayCounts of the counted days of start..end: from a _DayTable's running totals, or date by date."""
+    if isinstance(info_by_date, _DayTable):
+        return info_by_date.counted(start, end, today)
+    counted = counted_days(start, end, today, lambda date: info_by_date[date].is_recorded)
+    return _day_counts([info_by_date[date] for date in counted])
+
+
 def _per_28(count, recorded):
     return Fraction(count * 28, recorded) if recorded else None
 
 
-def _fill(period, info_by_date, counted, attacks, tz, now, rules):
-    infos = [info_by_date[date] for date in counted]
-    period.days = len(counted)
-    period.days_recorded = sum(info.is_recorded for info in infos)
+def _fill(period, counts, starting, rules):
+    """counts: the _DayCounts of the period's counted days; starting: the attacks that start in it,
+    as (how many, their elapsed seconds added up)."""
+    period.days = counts.days
+    period.days_recorded = counts.recorded
     period.completeness = Fraction(period.days_recorded, period.days) if period.days else None
     period.enough_data = period.completeness is not None and period.completeness >= rules.enough_data
-    headache_infos = [info for info in infos if info.is_headache_day]
-    period.headache_days = len(headache_infos)
-    period.preempt_headache_days = sum(info.preempt for info in headache_infos)
-    period.migraine_days = sum(info.migraine for info in headache_infos)
-    period.moderate_severe_days = sum(info.worst_severity >= 2 for info in headache_infos)
+    period.headache_days = counts.headache
+    period.preempt_headache_days = counts.preempt
+    period.migraine_days = counts.migraine
+    period.moderate_severe_days = counts.moderate_severe
     period.headache_days_per_28 = _per_28(period.headache_days, period.days_recorded)
     period.migraine_days_per_28 = _per_28(period.migraine_days, period.days_recorded)
     period.moderate_severe_days_per_28 = _per_28(period.moderate_severe_days, period.days_recorded)
-    period.headache_hours = Fraction(sum(info.headache_seconds for info in infos), 3600)
-    period.acute_medication_days = sum(bool(info.medicine_classes) for info in infos)
-    if headache_infos:
-        period.mean_worst_severity = Fraction(sum(info.worst_severity for info in headache_infos), len(headache_infos))
-    starting = [a for a in attacks if period.start <= a.start_date <= period.end]
-    period.attacks = len(starting)
-    if starting:
-        seconds = 0
-        for attack in starting:
-            start, end = attack.interval(tz, now)
-            seconds += (end - start).total_seconds()
-        period.mean_attack_hours = Fraction(int(seconds), 3600 * len(starting))
+    period.headache_hours = Fraction(counts.headache_seconds, 3600)
+    period.acute_medication_days = counts.acute_medication
+    if counts.headache:
+        period.mean_worst_severity = Fraction(counts.worst_severity, counts.headache)
+    period.attacks, seconds = starting
+    if period.attacks:
+        period.mean_attack_hours = Fraction(int(seconds), 3600 * period.attacks)
+
+
+def _starting(periods, attacks, intervals):
+    """[how many, elapsed seconds] of the attacks that start in each period, in one pass.
+
+    The cycles follow one another (each ends the day before the next session), so a bisect finds
+    an attack's cycle; the seconds are added in the attacks' order, as floats add.
+    """
+    baseline, *cycles = periods
+    starts = [cycle.start for cycle in cycles]
+    totals = [[0, 0] for _ in periods]
+    for attack, (start, end) in zip(attacks, intervals, strict=True):
+        date = attack.start_date
+        in_periods = [0] if baseline.start <= date <= baseline.end else []
+        number = bisect_right(starts, date)  # of the last cycle starting on or before the date
+        if number and date <= cycles[number - 1].end:
+            in_periods.append(number)
+        for index in in_periods:
+            totals[index][0] += 1
+            totals[index][1] += (end - start).total_seconds()
+    return totals
 
 
 def _rate_change(baseline_rate, rate):
@@ -563,23 +665,22 @@ def _months(first_session, today, info_by_date, rules):
     if first < first_session:
         first = _next_month(first)
     while True:
-        last = _next_month(first) - ONE_DAY
+        following = _next_month(first)
+        last = following - ONE_DAY
         if last >= today:
             break
-        counted = counted_days(first, last, today, lambda d: info_by_date[d].is_recorded)
-        infos = [info_by_date[d] for d in counted]
-        recorded = sum(info.is_recorded for info in infos)
+        counts = _counted(info_by_date, first, last, today)
         months.append(
             Month(
                 month=first.strftime("%Y-%m"),
                 first=first,
-                days=len(counted),
-                days_recorded=recorded,
-                headache_days=sum(info.is_headache_day for info in infos),
-                enough_data=bool(counted) and Fraction(recorded, len(counted)) >= rules.enough_data,
+                days=counts.days,
+                days_recorded=counts.recorded,
+                headache_days=counts.headache,
+                enough_data=bool(counts.days) and Fraction(counts.recorded, counts.days) >= rules.enough_data,
             )
         )
-        first = _next_month(first)
+        first = following
     return months
 
 
@@ -683,18 +784,15 @@ def baseline_midas(answers, first_session, rules=DEFAULT_RULES):
 def window(first, last, today, info_by_date, rules=DEFAULT_RULES):
     """The dates first..last cut at today, counted as a period's are (today only once recorded)."""
     end = min(last, today)
-    counted = counted_days(first, end, today, lambda date: info_by_date[date].is_recorded)
-    infos = [info_by_date[date] for date in counted]
-    recorded = sum(info.is_recorded for info in infos)
-    headache_days = sum(info.is_headache_day for info in infos)
+    counts = _counted(info_by_date, first, end, today)
     return Window(
         start=first,
         end=end,
-        days=len(counted),
-        days_recorded=recorded,
-        headache_days=headache_days,
-        headache_days_per_28=_per_28(headache_days, recorded),
-        enough_data=bool(counted) and Fraction(recorded, len(counted)) >= rules.enough_data,
+        days=counts.days,
+        days_recorded=counts.recorded,
+        headache_days=counts.headache,
+        headache_days_per_28=_per_28(counts.headache, counts.recorded),
+        enough_data=bool(counts.days) and Fraction(counts.recorded, counts.days) >= rules.enough_data,
     )
 
 
@@ -961,8 +1059,11 @@ def compute(
         firsts.append(bleeding_dates[0] - dt.timedelta(days=rules.menstrual_window_before))
     if factor_checkins:
         firsts.append(today - dt.timedelta(days=rules.factor_window_days))
-    infos = day_infos(attacks, headache_free_dates, tz, now, min(firsts), today, rules) if firsts else []
-    info_by_date = {info.date: info for info in infos}
+    intervals, infos = [], []
+    if firsts:
+        intervals = [attack.interval(tz, now) for attack in attacks]  # the periods need them again
+        infos = _day_infos(attacks, intervals, headache_free_dates, tz, min(firsts), today, rules)
+    info_by_date = _DayTable(infos)
     tracking = _tracking(attacks, bleeding_dates, factor_checkins, today, tz, now, info_by_date, rules)
     if not sessions:
         return Progress(today, None, None, [], [], [f for f in FLAG_ORDER if f in flags], None, **tracking)
@@ -971,16 +1072,15 @@ def compute(
         return info_by_date[date].is_recorded
 
     baseline = Period("baseline", 0, baseline_start, first_session - ONE_DAY, None)
-    _fill(baseline, info_by_date, counted_days(baseline.start, baseline.end, today, recorded), attacks, tz, now, rules)
-
     cycles = []
     for index, session in enumerate(sessions):
         end = sessions[index + 1] - ONE_DAY if index + 1 < len(sessions) else today
-        cycle = Period("cycle", index + 1, session, end, session)
-        counted = counted_days(cycle.start, cycle.end, today, recorded)
-        _fill(cycle, info_by_date, counted, attacks, tz, now, rules)
-        cycle.weeks = _weeks(cycle, counted, info_by_date, rules)
-        cycles.append(cycle)
+        cycles.append(Period("cycle", index + 1, session, end, session))
+    periods = [baseline, *cycles]
+    for period, starting in zip(periods, _starting(periods, attacks, intervals), strict=True):
+        _fill(period, _counted(info_by_date, period.start, period.end, today), starting, rules)
+    for cycle in cycles:
+        cycle.weeks = _weeks(cycle, today, info_by_date, rules)
 
     if baseline.enough_data:
         baseline_source, baseline_rate = "diary", baseline.headache_days_per_28
@@ -1048,20 +1148,20 @@ def compute(
     )
 
 
-def _weeks(cycle, counted, info_by_date, rules):
+def _weeks(cycle, today, info_by_date, rules):
     """Headache days in weeks 1-12 after the session, and how many of each week's days count."""
-    counted = set(counted)
     weeks = []
     for week in range(1, rules.weeks_in_cycle + 1):
         first = cycle.start + dt.timedelta(days=7 * (week - 1))
-        dates = [first + dt.timedelta(days=offset) for offset in range(7)]
-        in_cycle = [d for d in dates if d <= cycle.end and d in counted]
+        # The cycle's counted days in this week are the counted days of the week cut at the
+        # cycle's end (none once the week starts after it).
+        counts = _counted(info_by_date, first, min(first + dt.timedelta(days=6), cycle.end), today)
         weeks.append(
             {
                 "week": week,
-                "headache_days": sum(info_by_date[d].is_headache_day for d in in_cycle),
-                "days_recorded": sum(info_by_date[d].is_recorded for d in in_cycle),
-                "days": len(in_cycle),
+                "headache_days": counts.headache,
+                "days_recorded": counts.recorded,
+                "days": counts.days,
             }
         )
     return weeks

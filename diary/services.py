@@ -437,7 +437,8 @@ def load_progress(patient, now=None, profile=None):
     now = now or timezone.now()
     profile = profile or profile_for(patient)
     attacks = load_attack_data([patient.pk])[patient.pk]
-    marks = set(HeadacheFreeDay.objects.filter(patient=patient).values_list("date", flat=True))
+    # Marks and bleeding days are read as sets of dates (cycles sorts what it needs): no ORDER BY.
+    marks = set(HeadacheFreeDay.objects.filter(patient=patient).order_by().values_list("date", flat=True))
     sessions = list(TreatmentSession.objects.filter(patient=patient).order_by("date"))
     reports = list(SideEffectReport.objects.filter(patient=patient).select_related("session"))
     answers = list(MidasAnswer.objects.filter(patient=patient))
@@ -446,7 +447,7 @@ def load_progress(patient, now=None, profile=None):
     bleeding = (
         []
         if profile.track_periods is False
-        else list(MenstruationDay.objects.filter(patient=patient).values_list("date", flat=True))
+        else list(MenstruationDay.objects.filter(patient=patient).order_by().values_list("date", flat=True))
     )
     checkins = list(FactorCheckIn.objects.filter(patient=patient).values_list("date", "listed", "present"))
     progress = cycles.compute(

@@ -19,6 +19,8 @@ of that day, and date-driven flags (session due, overdue) catch up at the next r
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -46,53 +48,39 @@ def rules():
     return cycles.rules_from(settings.DIARY_RULES)
 
 
-ATTACK_VALUES = [
-    "id",
-    "patient_id",
-    "start_date",
-    "start_time",
-    "duration_minutes",
-    "severity",
-    *FEATURE_NAMES,
-    "notes",
-]
+# AttackData's first fields, in its order: a row gives them positionally, as they are.
+ATTACK_DATA_VALUES = ["start_date", "start_time", "duration_minutes", "severity", *FEATURE_NAMES]
+ATTACK_VALUES = ["id", "patient_id", *ATTACK_DATA_VALUES, "notes"]
+MEDICINE_VALUES = ["medicines__medicine_class", "medicines__name", "medicines__answer"]
 
 
 def load_attack_data(patient_ids):
-    """Every attack of these patients as AttackData, medicines included: one query (a LEFT JOIN)."""
+    """Every attack of these patients as AttackData, medicines included: one query (a LEFT JOIN).
+
+    Every progress page loads them (~500 for a 3-year diary), so rows come as tuples, not dicts,
+    and give AttackData its first fields by position, not by name: together about twice as fast.
+    """
     rows = (
         Attack.objects.filter(patient_id__in=patient_ids)
-        .values(*ATTACK_VALUES, "medicines__medicine_class", "medicines__name", "medicines__answer")
+        .values_list(*ATTACK_VALUES, *MEDICINE_VALUES)
         .order_by("patient_id", "start_date", "start_time", "id", "medicines__id")
     )
     by_patient = {patient_id: [] for patient_id in patient_ids}
-    current, medicines, answers = None, [], []
-
-    def flush():
-        if current is not None:
-            by_patient[current["patient_id"]].append(
-                cycles.AttackData(
-                    start_date=current["start_date"],
-                    start_time=current["start_time"],
-                    duration_minutes=current["duration_minutes"],
-                    severity=current["severity"],
-                    medicine_classes=frozenset(cls for cls, _ in medicines),
-                    id=current["id"],
-                    notes=current["notes"],
-                    medicines=tuple(medicines),
-                    medicine_answers=tuple(answer or None for answer in answers),
-                    **{name: current[name] for name in FEATURE_NAMES},
-                )
+    # An attack's rows are consecutive, one per medicine in the order taken (an attack without
+    # medicines has one row, its medicine columns NULL).
+    for _, (row, *more) in groupby(rows, key=itemgetter(0)):
+        attack_id, patient_id, *data, notes = row[: len(ATTACK_VALUES)]
+        taken = [r[len(ATTACK_VALUES) :] for r in (row, *more) if r[len(ATTACK_VALUES)] is not None]
+        by_patient[patient_id].append(
+            cycles.AttackData(
+                *data,
+                medicine_classes=frozenset([cls for cls, _, _ in taken]),
+                id=attack_id,
+                notes=notes,
+                medicines=tuple([(cls, name) for cls, name, _ in taken]),
+                medicine_answers=tuple([answer or None for _, _, answer in taken]),
             )
-
-    for row in rows:
-        if current is None or row["id"] != current["id"]:
-            flush()
-            current, medicines, answers = row, [], []
-        if row["medicines__medicine_class"] is not None:
-            medicines.append((row["medicines__medicine_class"], row["medicines__name"]))
-            answers.append(row["medicines__answer"])
-    flush()
+        )
     return by_patient
 
 
