@@ -2,8 +2,9 @@
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import dateformat
+from django.utils.dates import MONTHS
 from django.utils.translation import ngettext
 
 from diary.cycles import MIDAS_GRADE_WORDS
@@ -108,9 +109,14 @@ def counted(count, singular, plural=None):
     return f"{count} {ngettext(singular, plural or singular + 's', count)}"
 
 
+def _day_month(date):
+    """'1 December': dateformat's "j F", without parsing the format on each call (a progress page says 40 dates)."""
+    return f"{date.day} {MONTHS[date.month]}"
+
+
 def long_date(date):
-    """Dates on clinicians' pages and reports: '1 December 2026'."""
-    return dateformat.format(date, "j F Y")
+    """Dates on clinicians' pages and reports: '1 December 2026' (dateformat's "j F Y", the `date:"j F Y"` filter)."""
+    return f"{_day_month(date)} {date.year:04d}"
 
 
 def date_range(start, end):
@@ -121,7 +127,7 @@ def date_range(start, end):
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{long_date(end)}"
     if start.year == end.year:
-        return f"{dateformat.format(start, 'j F')} – {long_date(end)}"
+        return f"{_day_month(start)} – {long_date(end)}"
     return f"{long_date(start)} – {long_date(end)}"
 
 
@@ -263,8 +269,17 @@ def _attack_words(period):
     return text + f"; days with acute medicine: {period.acute_medication_days}"
 
 
+def _midas_cell(period):
+    """The table's MIDAS cell: the score ('–' if none) and its grade, '20 (III)'; '' for the baseline."""
+    if period.kind != "cycle":
+        return ""
+    score = "–" if period.midas_score is None else str(period.midas_score)
+    return f"{score} ({period.midas_grade})" if period.midas_grade else score
+
+
 def period_rows(progress):
-    """Each period with its figures formatted for the table and the page."""
+    """Each period with its figures formatted for the table and the page: every figure a template
+    prints is a string here (a template localizing an int costs more than the rest of its cell)."""
     current = progress.current_cycle
     rows = []
     for period in progress.periods:
@@ -283,7 +298,13 @@ def period_rows(progress):
                     period, period.moderate_severe_days_per_28, period.moderate_severe_days
                 ),
                 "completeness": percent(period.completeness * 100) if period.completeness is not None else "–",
+                "start_date": long_date(period.start),
                 "days_recorded": f"{period.days_recorded} of {counted(period.days, 'day')}",
+                "recorded_of": f"{period.days_recorded} of {period.days}",
+                "headache_day_count": str(period.headache_days),
+                "attack_count": str(period.attacks),
+                "medicine_day_count": str(period.acute_medication_days),
+                "midas_cell": _midas_cell(period),
                 "change": "too early" if early else change_direction(period.change_from_baseline_pct),
                 "change_words": change_in_words(period, progress.baseline_rate, is_current) if is_cycle else "",
                 "responder": responder_words(period) if is_cycle else "",
@@ -295,6 +316,44 @@ def period_rows(progress):
                 "mean_worst_severity": number(period.mean_worst_severity),
             }
         )
+    return rows
+
+
+def _plural(count):
+    """The `pluralize` filter's ending: '' for 1, else 's'."""
+    return "" if count == 1 else "s"
+
+
+def week_rows(cycle_periods):
+    """The week-by-week table: per cycle its number and a cell for each week, every text ready to print.
+
+    A cell is its css class, visible text and, for a week not fully recorded, its title (the
+    tooltip) and the words a screen reader adds ('6 of 7 days recorded'; '' for a full week).
+    A week with no counted day (not reached yet, or after the next session) is a '·'.
+    """
+    rows = []
+    for period in cycle_periods:
+        cells = []
+        for week in period.weeks:
+            days = week["days"]
+            if not days:
+                cells.append({"css": "text-body-secondary", "text": "·", "recorded": ""})
+                continue
+            headache_days, recorded = week["headache_days"], week["days_recorded"]
+            if recorded < days:
+                recorded_words = f"{recorded} of {days} day{_plural(days)} recorded"
+                cells.append(
+                    {
+                        "css": f"week-cell week-{headache_days} partial",
+                        "title": f"Week {week['week']}: {headache_days} headache day{_plural(headache_days)}, "
+                        + recorded_words,
+                        "text": str(headache_days),
+                        "recorded": recorded_words,
+                    }
+                )
+            else:
+                cells.append({"css": f"week-cell week-{headache_days}", "text": str(headache_days), "recorded": ""})
+        rows.append({"number": str(period.number), "cells": cells})
     return rows
 
 
@@ -337,6 +396,15 @@ def medicine_class_rows(days_by_class):
 
 
 # ---------------------------------------------------------------- chart
+
+_TENTH = Decimal("0.1")
+
+
+def svg_number(value):
+    """A coordinate as the SVG gets it: 1 decimal, rounded half up (the same string as `floatformat:1`), never
+    localized (a decimal comma would break the drawing); '0.0' for 0 and for a negative that rounds to 0."""
+    rounded = Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return f"{rounded:f}" if rounded else "0.0"
 
 
 @dataclass(frozen=True)
@@ -391,22 +459,36 @@ def chart(progress):
             if not period.enough_data:
                 title += " (not enough data)"
             bars.append(Bar(left + offset * bar_width, bottom - height, bar_width - 2, height, css, title))
+        label_x = PLOT["left"] + group * index + group / 2
         groups.append(
             {
                 "bars": bars,
+                # The bars as the template draws them, each coordinate a string (svg_number).
+                "rects": [
+                    {
+                        "x": svg_number(bar.x),
+                        "y": svg_number(bar.y),
+                        "width": svg_number(bar.width),
+                        "height": svg_number(bar.height),
+                        "css": bar.css,
+                        "title": bar.title,
+                    }
+                    for bar in bars
+                ],
                 "label": short_label(period),
-                "label_x": PLOT["left"] + group * index + group / 2,
+                "label_x": svg_number(label_x),
                 "enough_data": period.enough_data,
                 "value": "too early" if early else number(period.headache_days_per_28),
-                "value_y": (bars[0].y - 4) if bars[0].height else bottom - 4,
-                "value_x": (PLOT["left"] + group * index + group / 2) if early else bars[0].x + bars[0].width / 2,
+                "value_y": svg_number((bars[0].y - 4) if bars[0].height else bottom - 4),
+                "value_x": svg_number(label_x if early else bars[0].x + bars[0].width / 2),
             }
         )
-    ticks = [{"value": v, "y": y_of(v)} for v in (0, 7, 14, 21, 28)]
+    ticks = [{"value": v, "y": y_of(v), "y_svg": svg_number(y_of(v))} for v in (0, 7, 14, 21, 28)]
     baseline = None
     if progress.baseline_rate is not None:
         baseline = {
             "y": y_of(progress.baseline_rate),
+            "y_svg": svg_number(y_of(progress.baseline_rate)),
             "label": f"Before treatment: {number(progress.baseline_rate)}"
             + (" (reported)" if progress.baseline_source == "reported" else ""),
         }
@@ -415,6 +497,7 @@ def chart(progress):
         "height": CHART_HEIGHT,
         "left": PLOT["left"],
         "right": CHART_WIDTH - PLOT["right"],
+        "tick_x": PLOT["left"] - 6,  # the ticks' numbers, right-aligned left of the plot
         "bottom": bottom,
         "label_y": bottom + 18,
         "note_y": bottom + 34,
@@ -463,6 +546,7 @@ def phone_chart(wide, periods):
     ]
     return {
         "top": top,
+        "baseline_top": top - 6,  # the baseline's line starts above the bars, under its label
         "bottom": bottom,
         "tick_y": bottom + 16,
         "height": bottom + 22,

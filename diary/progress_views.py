@@ -35,8 +35,8 @@ def progress_context(loaded, rules=None, *, for_clinician=False):
         "chart": presentation.chart(progress),
         "flag_messages": presentation.flag_messages([f for f in progress.flags if f != "urgent_side_effect"], numbers),
         "urgent_side_effects": loaded.urgent_side_effects,
-        "weeks": [(p, p.weeks) for p in cycle_periods],
-        "week_numbers": list(range(1, rules.weeks_in_cycle + 1)),
+        "week_rows": presentation.week_rows(cycle_periods),
+        "week_numbers": [str(n) for n in range(1, rules.weeks_in_cycle + 1)],
         "midas_due": midas_due,
         "current_cycle": current,
         "medicine_rows": presentation.medicine_class_rows(
