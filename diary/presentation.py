@@ -319,11 +319,6 @@ def period_rows(progress):
     return rows
 
 
-def _plural(count):
-    """The `pluralize` filter's ending: '' for 1, else 's'."""
-    return "" if count == 1 else "s"
-
-
 def week_rows(cycle_periods):
     """The week-by-week table: per cycle its number and a cell for each week, every text ready to print.
 
@@ -341,12 +336,11 @@ def week_rows(cycle_periods):
                 continue
             headache_days, recorded = week["headache_days"], week["days_recorded"]
             if recorded < days:
-                recorded_words = f"{recorded} of {days} day{_plural(days)} recorded"
+                recorded_words = f"{recorded} of {counted(days, 'day')} recorded"
                 cells.append(
                     {
                         "css": f"week-cell week-{headache_days} partial",
-                        "title": f"Week {week['week']}: {headache_days} headache day{_plural(headache_days)}, "
-                        + recorded_words,
+                        "title": f"Week {week['week']}: {counted(headache_days, 'headache day')}, {recorded_words}",
                         "text": str(headache_days),
                         "recorded": recorded_words,
                     }
