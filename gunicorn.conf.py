@@ -6,6 +6,8 @@
 - X-Forwarded-Proto is believed only with TRUST_X_FORWARDED_PROTO on, from the proxy's address
   (FORWARDED_ALLOW_IPS, default 127.0.0.1 and ::1); with it off, from nobody.
 - Request line and header limits: anything larger is refused (400) before Django sees it.
+- Each worker's loop runs on a deep Python stack (core/datastack.py): on Python 3.11 and 3.12 a
+  page rendered at the edge of a stack chunk otherwise maps and unmaps memory thousands of times.
 """
 
 import os
@@ -13,6 +15,7 @@ import re
 
 from gunicorn.glogging import Logger
 
+from core.datastack import run_worker_on_deep_stack
 from migraine_app.env import env_bool
 
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
@@ -52,3 +55,6 @@ class AccessLogger(Logger):
 
 
 logger_class = AccessLogger
+
+# Called in each worker after it loaded the application, just before its main loop.
+post_worker_init = run_worker_on_deep_stack
