@@ -169,3 +169,30 @@ def test_the_tests_refuse_redis_database_0():
     )
     assert result.returncode != 0
     assert "give them one of their own" in result.stderr
+
+
+# ---------------------------------------------------------------- PostgreSQL's planner (POSTGRES_OPTIONS)
+
+
+def test_postgresql_connections_tell_the_planner_that_pages_are_cached():
+    url = "postgres://someone@db.internal:5432/diary"
+    assert _settings_with({"DEBUG": "0", "DATABASE_URL": url}, "DATABASES['default']['OPTIONS']['options']") == [
+        "-c",
+        "random_page_cost=1.1",
+    ]
+    # A clinic whose database administrator tuned the server keeps the server's settings.
+    options = _settings_with({"DEBUG": "0", "DATABASE_URL": url, "POSTGRES_OPTIONS": ""}, "DATABASES['default']")
+    assert "'options'" not in " ".join(options)
+    # SQLite has no such planner setting.
+    assert "'options'" not in " ".join(_settings_with({"DEBUG": "0"}, "DATABASES['default']"))
+
+
+@pytest.mark.django_db
+def test_the_planner_setting_reaches_the_database_connection():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
