@@ -1,10 +1,13 @@
 """How progress figures are shown: rounding, words and the server-rendered chart. Pure."""
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.dates import MONTHS
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from diary.cycles import MIDAS_GRADE_WORDS
@@ -351,6 +354,56 @@ def week_rows(cycle_periods):
     return rows
 
 
+# django.utils.html.escape, remembered: the chart and the week table repeat a few hundred short texts (css
+# classes, labels, counts, titles) on every page, and escape costs about 0.75 µs a call. For str values only
+# (what chart() and week_rows() make): a lazy translation would be remembered in the first request's language.
+_escape = functools.lru_cache(maxsize=4096)(escape)
+
+
+# The week table's markup, built here rather than in templates/diary/includes/_weeks.html: Django prints a
+# variable in about 5 µs, and a 3-year diary's table prints about 400 of them. The markup is byte for byte
+# what the template drew (its whitespace included).
+_WEEKS_HEAD = (
+    '\n<p id="weeks-about">Headache days in each week after a session, lined up by week. A rise in the last weeks '
+    "can mean the effect wears off before the next session.</p>\n"
+    '<div class="table-responsive" tabindex="0" role="region" aria-label="Headache days week by week" '
+    'aria-describedby="weeks-about">\n'
+    '<table class="table table-sm table-bordered weeks-table">\n'
+    '  <caption class="visually-hidden">Headache days in each week after a session</caption>\n'
+    '  <thead><tr><th scope="col">Cycle</th>'
+)
+_WEEKS_FOOT = (
+    "</tbody>\n</table>\n</div>\n"
+    '<p class="small text-body-secondary">* not every day of that week is recorded. · the week has not happened, '
+    "or the next session came first.</p>\n"
+)
+
+
+def weeks_markup(rows, week_numbers):
+    """The week-by-week table (week_rows' rows under week_numbers' headings) as HTML, '' without a row.
+
+    Built in Python for its cost: about 400 printed variables for a 3-year diary. Every text is escaped."""
+    if not rows:
+        return mark_safe("")  # noqa: S308 - nothing in it
+    parts = [_WEEKS_HEAD]
+    parts += [f'<th scope="col"><span class="wk-long">Week </span>{_escape(number)}</th>' for number in week_numbers]
+    parts.append("</tr></thead>\n  <tbody>")
+    for row in rows:
+        parts.append(f'<tr><th scope="row"><span class="wk-long">Cycle </span>{_escape(row["number"])}</th>')
+        for cell in row["cells"]:
+            recorded = cell.get("recorded")
+            if recorded:
+                parts.append(
+                    f'<td class="{_escape(cell["css"])}" title="{_escape(cell["title"])}">{_escape(cell["text"])}'
+                    f'<span class="visually-hidden"> ({_escape(recorded)})</span><span aria-hidden="true">*</span></td>'
+                )
+            else:
+                parts.append(f'<td class="{_escape(cell["css"])}">{_escape(cell["text"])}</td>')
+        parts.append("</tr>")
+    parts.append(_WEEKS_FOOT)
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
 def worklist_figures(data):
     """The worklist's headache-day and change cells from a patient's summary (clinic.services.summary_data)."""
     days = data.get("days")
@@ -549,3 +602,142 @@ def phone_chart(wide, periods):
         "ticks": ticks,
         "baseline": baseline,
     }
+
+
+# ---------------------------------------------------------------- the chart's markup
+
+# The two drawings of templates/diary/includes/_progress_chart.html, built here rather than in the template:
+# a 3-year diary's chart prints about 700 variables, at about 5 µs each in Django's template language. The
+# markup is byte for byte what the template drew, whitespace included. No number in it is localized (as
+# under the template's `localize off`): the coordinates with decimals are svg_number's strings, the others
+# ints and floats written with str(), which is what `localize off` printed. Every text is escaped.
+_HATCH = (
+    '    <defs>\n      <pattern id="{id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)">\n        <rect width="6" height="6" class="hatch-bg"></rect>'
+    '<line x1="0" y1="0" x2="0" y2="6" class="hatch-line" stroke-width="3"></line>\n'
+    "      </pattern>\n    </defs>\n    "
+)
+_WIDE_HEAD = (
+    '" role="img" aria-labelledby="chart-title chart-desc" class="chart-wide w-100 h-auto d-none d-md-block '
+    'd-print-block">\n'
+    '    <title id="chart-title">Headache days per 28 days, before treatment and in each cycle</title>\n'
+    '    <desc id="chart-desc">Bars for headache days, migraine days and moderate or severe days per 28 days in '
+    "each period. The same numbers are in the table below.</desc>\n" + _HATCH.format(id="hatch")
+)
+_PHONE_HEAD = (
+    '" role="img" aria-labelledby="chart-phone-title chart-desc-phone" class="chart-phone d-md-none '
+    'd-print-none">\n'
+    '    <title id="chart-phone-title">Headache days per 28 days, before treatment and in each cycle</title>\n'
+    '    <desc id="chart-desc-phone">A row for each period with bars for headache days, migraine days and '
+    "moderate or severe days per 28 days. The same numbers are in the table below.</desc>\n"
+    + _HATCH.format(id="hatch-phone")
+)
+
+
+def _wide_svg(chart):
+    left, right, label_y = chart["left"], chart["right"], chart["label_y"]
+    crowded = chart["crowded"]
+    parts = [f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}', _WIDE_HEAD]
+    for tick in chart["ticks"]:
+        y = tick["y_svg"]
+        parts.append(
+            f'\n      <line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="grid"></line>'
+            f'\n      <text x="{chart["tick_x"]}" y="{y}" class="tick" text-anchor="end" dominant-baseline="middle">'
+            f"{tick['value']}</text>\n    "
+        )
+    parts.append("\n    ")
+    for group in chart["groups"]:
+        enough = group["enough_data"]
+        parts.append(
+            '\n      <g class="period">\n        ' if enough else '\n      <g class="period not-enough">\n        '
+        )
+        for rect in group["rects"]:
+            parts.append(
+                f'\n          <rect x="{rect["x"]}" y="{rect["y"]}" width="{rect["width"]}" height="{rect["height"]}" '
+                f'class="bar {_escape(rect["css"])}"><title>{_escape(rect["title"])}</title></rect>\n        '
+            )
+        label_x, label = group["label_x"], _escape(group["label"])
+        parts.append(
+            f'\n        <text x="{group["value_x"]}" y="{group["value_y"]}" text-anchor="middle" class="value">'
+            f"{_escape(group['value'])}</text>\n        "
+        )
+        if crowded:
+            parts.append(
+                f'\n        <text x="{label_x}" y="{label_y}" text-anchor="end" '
+                f'transform="rotate(-35 {label_x} {label_y})" class="label">{label}</text>\n        '
+            )
+        else:
+            parts.append(
+                f'\n        <text x="{label_x}" y="{label_y}" text-anchor="middle" class="label">{label}</text>'
+                "\n        "
+            )
+        parts.append("\n        ")
+        if not enough and not crowded:
+            parts.append(
+                f'<text x="{label_x}" y="{chart["note_y"]}" text-anchor="middle" class="note">not enough data</text>'
+            )
+        parts.append("\n      </g>\n    ")
+    parts.append("\n    ")
+    baseline = chart["baseline"]
+    if baseline:
+        y, label = baseline["y_svg"], _escape(baseline["label"])
+        parts.append(
+            f'\n      <line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="baseline-line">'
+            f"<title>{label} headache days per 28 days</title></line>"
+            f'\n      <text x="{right}" y="{y}" dy="-5" text-anchor="end" class="baseline-label">{label}</text>\n    '
+        )
+    parts.append("\n  </svg>")
+    return parts
+
+
+def _phone_svg(phone):
+    top, bottom, bar_height = phone["top"], phone["bottom"], phone["bar_height"]
+    parts = [f'<svg width="100%" height="{phone["height"]}', _PHONE_HEAD]
+    for tick in phone["ticks"]:
+        x = tick["x"]
+        parts.append(
+            f'\n      <line x1="{x}%" x2="{x}%" y1="{top}" y2="{bottom}" class="grid"></line>'
+            f'\n      <text x="{x}%" y="{phone["tick_y"]}" class="tick" text-anchor="{_escape(tick["anchor"])}">'
+            f"{tick['value']}</text>\n    "
+        )
+    parts.append("\n    ")
+    baseline = phone["baseline"]
+    if baseline:
+        x, label = baseline["x"], _escape(baseline["label"])
+        parts.append(
+            f'\n      <line x1="{x}%" x2="{x}%" y1="{phone["baseline_top"]}" y2="{bottom}" class="baseline-line">'
+            f"<title>{label} headache days per 28 days</title></line>"
+            f'\n      <text x="0" y="14" class="baseline-label">{label}</text>\n    '
+        )
+    parts.append("\n    ")
+    for group in phone["groups"]:
+        enough = group["enough_data"]
+        parts.append(
+            ('\n      <g class="period">' if enough else '\n      <g class="period not-enough">')
+            + f'\n        <text x="0" y="{group["label_y"]}" class="label">{_escape(group["label"])}: '
+            f'<tspan class="value">{_escape(group["value"])}</tspan>'
+            + ("" if enough else '<tspan class="note"> · not enough data</tspan>')
+            + "</text>\n        "
+        )
+        for bar in group["bars"]:
+            parts.append(
+                f'\n          <rect x="0" y="{bar["y"]}" width="{bar["width"]}%" height="{bar_height}" '
+                f'class="bar {_escape(bar["css"])}"><title>{_escape(bar["title"])}</title></rect>\n        '
+            )
+        parts.append("\n      </g>\n    ")
+    parts.append("\n  </svg>")
+    return parts
+
+
+def chart_markup(chart):
+    """The chart's two drawings (the wide and the phone's) as HTML, from chart()'s dict; '' for no chart.
+
+    Built in Python for its cost: about 700 printed variables for a 3-year diary. The whitespace between
+    and after the drawings is the template's, which prints this between the figure's tag and the timeline."""
+    if not chart:
+        return mark_safe("")  # noqa: S308 - nothing in it
+    parts = _wide_svg(chart)
+    parts.append("\n  \n  ")
+    parts += _phone_svg(chart["phone"])
+    parts.append("\n  ")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped (_wide_svg, _phone_svg)

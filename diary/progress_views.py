@@ -47,6 +47,9 @@ def progress_context(loaded, rules=None, *, for_clinician=False):
         "for_clinician": for_clinician,
         "early_days": presentation.EARLY_DAYS,
     }
+    # The chart's drawings and the week table, as markup built in Python (the includes print them).
+    context["chart_html"] = presentation.chart_markup(context["chart"])
+    context["weeks_html"] = presentation.weeks_markup(context["week_rows"], context["week_numbers"])
     if for_clinician:
         phone = loaded.profile.phone
         context.update(

@@ -127,3 +127,215 @@ def test_the_clinician_sees_the_patient_s_chart_and_weeks(client, patient, clini
     assert weeks.search(own).group(0) == weeks.search(theirs).group(0)
     assert weeks.search(own).group(0).count("<tr>") == 7  # the header and cycles 1 to 6
     assert _svgs(own)[:2] == _svgs(theirs)[:2] == _svgs(report)[:2]
+
+
+# ---------------------------------------------------------------- the markup built in Python
+# presentation.chart_markup and weeks_markup draw what the includes' template language drew, byte for byte
+# (the whitespace too); the expected HTML below is written out by hand, as the old templates printed it.
+
+
+def test_weeks_markup_is_the_old_template_s_table():
+    rows = [
+        {
+            "number": "1",
+            "cells": [
+                {"css": "week-cell week-2", "text": "2", "recorded": ""},
+                {
+                    "css": "week-cell week-1 partial",
+                    "title": "Week 2: 1 headache day, 3 of 7 days recorded",
+                    "text": "1",
+                    "recorded": "3 of 7 days recorded",
+                },
+                {"css": "text-body-secondary", "text": "·", "recorded": ""},
+            ],
+        }
+    ]
+    assert presentation.weeks_markup(rows, ["1", "2", "3"]) == (
+        '\n<p id="weeks-about">Headache days in each week after a session, lined up by week. A rise in the last weeks'
+        " can mean the effect wears off before the next session.</p>\n"
+        '<div class="table-responsive" tabindex="0" role="region" aria-label="Headache days week by week"'
+        ' aria-describedby="weeks-about">\n'
+        '<table class="table table-sm table-bordered weeks-table">\n'
+        '  <caption class="visually-hidden">Headache days in each week after a session</caption>\n'
+        '  <thead><tr><th scope="col">Cycle</th><th scope="col"><span class="wk-long">Week </span>1</th>'
+        '<th scope="col"><span class="wk-long">Week </span>2</th><th scope="col"><span class="wk-long">Week </span>3'
+        "</th></tr></thead>\n"
+        '  <tbody><tr><th scope="row"><span class="wk-long">Cycle </span>1</th><td class="week-cell week-2">2</td>'
+        '<td class="week-cell week-1 partial" title="Week 2: 1 headache day, 3 of 7 days recorded">1'
+        '<span class="visually-hidden"> (3 of 7 days recorded)</span><span aria-hidden="true">*</span></td>'
+        '<td class="text-body-secondary">·</td></tr></tbody>\n'
+        "</table>\n</div>\n"
+        '<p class="small text-body-secondary">* not every day of that week is recorded. · the week has not happened,'
+        " or the next session came first.</p>\n"
+    )
+    assert presentation.weeks_markup([], ["1"]) == ""
+
+
+def test_weeks_markup_escapes_every_text():
+    rows = [
+        {
+            "number": "<3>",
+            "cells": [
+                {"css": 'a"b', "title": "<t&>", "text": "&", "recorded": "'r'"},
+                {"css": "c<", "text": "<x>", "recorded": ""},
+            ],
+        }
+    ]
+    markup = presentation.weeks_markup(rows, ["<1>"])
+    assert "<3>" not in markup and "<x>" not in markup and "<1>" not in markup and "<t&>" not in markup
+    assert '<span class="wk-long">Week </span>&lt;1&gt;</th>' in markup
+    assert '<span class="wk-long">Cycle </span>&lt;3&gt;</th>' in markup
+    assert (
+        '<td class="a&quot;b" title="&lt;t&amp;&gt;">&amp;<span class="visually-hidden"> (&#x27;r&#x27;)</span>'
+        in markup
+    )
+    assert '<td class="c&lt;">&lt;x&gt;</td>' in markup
+
+
+def _period(**values):
+    figures = {
+        "kind": "baseline",
+        "number": 0,
+        "days": 28,
+        "enough_data": True,
+        "headache_days_per_28": 14.0,
+        "migraine_days_per_28": 7.0,
+        "moderate_severe_days_per_28": None,
+        "headache_days": 14,
+        "migraine_days": 7,
+        "moderate_severe_days": 0,
+        "start": dt.date(2026, 1, 1),
+        "end": dt.date(2026, 1, 28),
+    }
+    return SimpleNamespace(**(figures | values))
+
+
+HATCH = [
+    "    <defs>",
+    '      <pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">',
+    '        <rect width="6" height="6" class="hatch-bg"></rect><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"'
+    ' stroke-width="3"></line>',
+    "      </pattern>",
+    "    </defs>",
+]
+
+# One period (a baseline of 14, 7 and no figure per 28 days), no baseline line: the wide chart's one group
+# sits in the middle of the plot (x 44 to 628, y 16 to 236), 22 wide a bar; the phone's bars are % of 220.
+ONE_PERIOD_CHART = "\n".join(
+    [
+        '<svg viewBox="0 0 640 300" role="img" aria-labelledby="chart-title chart-desc"'
+        ' class="chart-wide w-100 h-auto d-none d-md-block d-print-block">',
+        '    <title id="chart-title">Headache days per 28 days, before treatment and in each cycle</title>',
+        '    <desc id="chart-desc">Bars for headache days, migraine days and moderate or severe days per 28 days in'
+        " each period. The same numbers are in the table below.</desc>",
+        *[line.replace("{}", "hatch") for line in HATCH],
+        *[
+            line
+            for value, y in ((0, "236.0"), (7, "181.0"), (14, "126.0"), (21, "71.0"), (28, "16.0"))
+            for line in (
+                "    ",
+                f'      <line x1="44" x2="628" y1="{y}" y2="{y}" class="grid"></line>',
+                f'      <text x="38" y="{y}" class="tick" text-anchor="end" dominant-baseline="middle">{value}</text>',
+            )
+        ],
+        "    ",
+        "    ",
+        '      <g class="period">',
+        "        ",
+        '          <rect x="303.0" y="126.0" width="20.0" height="110.0" class="bar headache">'
+        "<title>Baseline: 14 headache days per 28 days</title></rect>",
+        "        ",
+        '          <rect x="325.0" y="181.0" width="20.0" height="55.0" class="bar migraine">'
+        "<title>Baseline: 7 migraine days per 28 days</title></rect>",
+        "        ",
+        '          <rect x="347.0" y="236.0" width="20.0" height="0.0" class="bar modsev">'
+        "<title>Baseline: – moderate or severe days per 28 days</title></rect>",
+        "        ",
+        '        <text x="313.0" y="122.0" text-anchor="middle" class="value">14</text>',
+        "        ",
+        '        <text x="336.0" y="254" text-anchor="middle" class="label">Baseline</text>',
+        "        ",
+        "        ",
+        "      </g>",
+        "    ",
+        "    ",
+        "  </svg>",
+        "  ",
+        '  <svg width="100%" height="78" role="img" aria-labelledby="chart-phone-title chart-desc-phone"'
+        ' class="chart-phone d-md-none d-print-none">',
+        '    <title id="chart-phone-title">Headache days per 28 days, before treatment and in each cycle</title>',
+        '    <desc id="chart-desc-phone">A row for each period with bars for headache days, migraine days and moderate'
+        " or severe days per 28 days. The same numbers are in the table below.</desc>",
+        *[line.replace("{}", "hatch-phone") for line in HATCH],
+        *[
+            line
+            for value, x, anchor in ((0, 0.0, "start"), (7, 25.0, "middle"), (14, 50.0, "middle"))
+            + ((21, 75.0, "middle"), (28, 100.0, "end"))
+            for line in (
+                "    ",
+                f'      <line x1="{x}%" x2="{x}%" y1="4" y2="56" class="grid"></line>',
+                f'      <text x="{x}%" y="72" class="tick" text-anchor="{anchor}">{value}</text>',
+            )
+        ],
+        "    ",
+        "    ",
+        "    ",
+        '      <g class="period">',
+        '        <text x="0" y="18" class="label">Baseline: <tspan class="value">14 headache days</tspan></text>',
+        "        ",
+        '          <rect x="0" y="24" width="50.0%" height="8" class="bar headache">'
+        "<title>Baseline: 14 headache days per 28 days</title></rect>",
+        "        ",
+        '          <rect x="0" y="34" width="25.0%" height="8" class="bar migraine">'
+        "<title>Baseline: 7 migraine days per 28 days</title></rect>",
+        "        ",
+        '          <rect x="0" y="44" width="0.0%" height="8" class="bar modsev">'
+        "<title>Baseline: – moderate or severe days per 28 days</title></rect>",
+        "        ",
+        "      </g>",
+        "    ",
+        "  </svg>",
+        "  ",
+    ]
+)
+
+
+def test_chart_markup_is_the_old_template_s_drawings():
+    progress = SimpleNamespace(periods=[_period()], baseline_rate=None, baseline_source="diary")
+    assert presentation.chart_markup(presentation.chart(progress)) == ONE_PERIOD_CHART
+    assert presentation.chart_markup(None) == ""
+
+
+def test_the_chart_include_prints_the_markup_where_the_drawings_were():
+    progress = SimpleNamespace(periods=[_period()], baseline_rate=None, baseline_source="diary")
+    chart = presentation.chart(progress)
+    context = {"chart": chart, "chart_html": presentation.chart_markup(chart), "progress": progress}
+    html = render_to_string(
+        "diary/includes/_progress_chart.html", context | {"loaded": SimpleNamespace(preventive_courses=[])}
+    )
+    assert html.startswith('\n<figure class="progress-chart">\n  \n  ' + ONE_PERIOD_CHART + "\n  \n")
+    assert html.count("<svg ") == 2 and '<figcaption class="chart-key small">' in html
+
+
+def test_chart_markup_escapes_the_texts_and_keeps_the_numbers():
+    periods = [_period(), _period(kind="cycle", number="<b>&", enough_data=False, headache_days_per_28=2.5)]
+    progress = SimpleNamespace(periods=periods, baseline_rate=12.25, baseline_source="reported")
+    chart = presentation.chart(progress)
+    with translation.override("de"):
+        markup = presentation.chart_markup(chart)
+    assert "<b>" not in markup and "Cycle &lt;b&gt;&amp;" in markup
+    assert '<text x="482.0" y="254" text-anchor="middle" class="label">Cycle &lt;b&gt;&amp;</text>' in markup
+    assert '<text x="482.0" y="270" text-anchor="middle" class="note">not enough data</text>' in markup
+    assert "<title>Cycle &lt;b&gt;&amp;: 2.5 headache days per 28 days (not enough data)</title>" in markup
+    assert '<g class="period not-enough">' in markup and '<tspan class="note"> · not enough data</tspan>' in markup
+    # 12.25 per 28 days: number() writes 12.2; y 236 - 96.25 is 139.75, 139.8 in the SVG; 43.75% of the phone's width
+    baseline = "Before treatment: 12.2 (reported)"
+    assert (
+        f'<line x1="44" x2="628" y1="139.8" y2="139.8" class="baseline-line"><title>{baseline} headache days'
+        f' per 28 days</title></line>\n      <text x="628" y="139.8" dy="-5" text-anchor="end"'
+        f' class="baseline-label">{baseline}</text>'
+    ) in markup
+    assert (
+        f'<line x1="43.75%" x2="43.75%" y1="18" y2="138" class="baseline-line"><title>{baseline} headache days per 28'
+        f' days</title></line>\n      <text x="0" y="14" class="baseline-label">{baseline}</text>'
+    ) in markup
