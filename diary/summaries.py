@@ -66,13 +66,22 @@ def load_attack_data(patient_ids):
         .order_by("patient_id", "start_date", "start_time", "id", "medicines__id")
     )
     by_patient = {patient_id: [] for patient_id in patient_ids}
+    # A row is ATTACK_VALUES (id, patient_id, AttackData's first fields, notes), then one
+    # medicine's MEDICINE_VALUES.
+    notes_at = len(ATTACK_VALUES) - 1
+    medicine_at = len(ATTACK_VALUES)
     # An attack's rows are consecutive, one per medicine in the order taken (an attack without
     # medicines has one row, its medicine columns NULL).
-    for _, (row, *more) in groupby(rows, key=itemgetter(0)):
-        attack_id, patient_id, *data, notes = row[: len(ATTACK_VALUES)]
-        taken = [r[len(ATTACK_VALUES) :] for r in (row, *more) if r[len(ATTACK_VALUES)] is not None]
-        by_patient[patient_id].append(
-            cycles.AttackData(
+    for _, attack_rows in groupby(rows, key=itemgetter(0)):
+        row = next(attack_rows)
+        attack_id, patient_id, data, notes = row[0], row[1], row[2:notes_at], row[notes_at]
+        if row[medicine_at] is None:
+            # About half the attacks: no medicines, so AttackData's empty defaults, and none of
+            # the lists below to make.
+            attack = cycles.AttackData(*data, id=attack_id, notes=notes)
+        else:
+            taken = [row[medicine_at:], *(more[medicine_at:] for more in attack_rows)]
+            attack = cycles.AttackData(
                 *data,
                 medicine_classes=frozenset([cls for cls, _, _ in taken]),
                 id=attack_id,
@@ -80,7 +89,7 @@ def load_attack_data(patient_ids):
                 medicines=tuple([(cls, name) for cls, name, _ in taken]),
                 medicine_answers=tuple([answer or None for _, _, answer in taken]),
             )
-        )
+        by_patient[patient_id].append(attack)
     return by_patient
 
 
