@@ -8,8 +8,12 @@
 - Request line and header limits: anything larger is refused (400) before Django sees it.
 - Each worker's loop runs on a deep Python stack (core/datastack.py): on Python 3.11 and 3.12 a
   page rendered at the edge of a stack chunk otherwise maps and unmaps memory thousands of times.
+- Each worker freezes the objects it made while loading the application (modules, settings,
+  templates: about 90,000) out of the garbage collector's reach: they live as long as the worker,
+  and the collector's full passes walked them all, about 2.5 ms per cold progress page.
 """
 
+import gc
 import os
 import re
 
@@ -56,5 +60,8 @@ class AccessLogger(Logger):
 
 logger_class = AccessLogger
 
-# Called in each worker after it loaded the application, just before its main loop.
-post_worker_init = run_worker_on_deep_stack
+
+def post_worker_init(worker):
+    """In each worker, after it loaded the application and just before its main loop."""
+    gc.freeze()
+    run_worker_on_deep_stack(worker)

@@ -4,12 +4,13 @@ The symptom is read as the kernel counts it: minor page faults. A chunk mapped a
 page each time it is used, so a loop of calls at the edge faults once per call.
 """
 
+import gc
 import resource
 import runpy
 import sys
 from pathlib import Path
 
-from core.datastack import call_on_deep_stack, run_worker_on_deep_stack
+from core.datastack import call_on_deep_stack
 
 CALLS = 2_000
 DEPTHS = 400  # a few chunks' worth of these small frames: at least one edge is among them
@@ -55,14 +56,17 @@ def test_call_on_deep_stack_passes_arguments_and_result():
     assert call_on_deep_stack(lambda a, b: (a, b), 1, "two") == (1, "two")
 
 
-def test_the_gunicorn_worker_runs_its_loop_on_the_deep_stack():
+def test_the_gunicorn_worker_runs_its_loop_on_the_deep_stack_with_its_start_up_objects_frozen():
     config = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
-    assert config["post_worker_init"] is run_worker_on_deep_stack
 
     class Worker:
         def run(self):
             return worst_page_faults()
 
     worker = Worker()
-    run_worker_on_deep_stack(worker)
-    assert worker.run() < CALLS / 20
+    try:
+        config["post_worker_init"](worker)
+        assert gc.get_freeze_count() > 0
+        assert worker.run() < CALLS / 20
+    finally:
+        gc.unfreeze()
