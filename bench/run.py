@@ -817,6 +817,9 @@ def main():
     pages = [
         ("/", "/", None, None),
         ("/learn/<slug>/", "/learn/what-to-expect/", None, None),
+        # The floor for a signed-in browser: /healthz with a patient's session, which every
+        # signed-in page reads (the session, then the user with role and profile) before its own work.
+        ("/healthz, signed in", FLOOR_PATH, patient_cookie, patient),
         ("/diary/", "/diary/", patient_cookie, patient),
         ("/diary/progress/", "/diary/progress/", patient_cookie, patient),
         ("/diary/progress.json", "/diary/progress.json", patient_cookie, patient),
@@ -824,7 +827,7 @@ def main():
         (f"/clinic/ ({shared} patients)", "/clinic/", clinician_cookie, clinician),
         ("/clinic/patients/<id>/", f"/clinic/patients/{patient.pk}/", clinician_cookie, clinician),
     ]
-    cold_pages = [page for page in pages if page[1] in {"/diary/", "/diary/progress/", "/clinic/"}]
+    cold_pages = [page for page in pages if page[1] in {FLOOR_PATH, "/diary/", "/diary/progress/", "/clinic/"}]
     post_label = "POST /diary/headaches/new/"
     post = [
         (
