@@ -505,12 +505,10 @@ _NO_DAYS = _DayCounts(*[0] * len(_DayCounts._fields))
 
 def _day_columns(infos):
     """One list per _DayCounts field: each date's part of the count, in the infos' order."""
-    # is_headache_day and is_recorded spelt out: reading the fields is quicker than a property
-    # call, and compute() makes these lists for every date of the diary (~1,100 for three years).
-    headache = [info.worst_severity is not None for info in infos]
+    headache = [info.is_headache_day for info in infos]
     return (
         [1] * len(infos),
-        [h or info.headache_free for h, info in zip(headache, infos, strict=True)],
+        [info.is_recorded for info in infos],
         headache,
         [h and info.preempt for h, info in zip(headache, infos, strict=True)],
         [h and info.migraine for h, info in zip(headache, infos, strict=True)],
