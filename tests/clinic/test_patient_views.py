@@ -124,7 +124,10 @@ def test_the_export_is_the_patient_s_csv(clinician_client, patient, shared):
 def test_the_patient_page_uses_a_fixed_number_of_queries(clinician_client, patient, shared, django_assert_num_queries):
     for day in range(1, 14):
         attack(patient, f"2026-10-{day:02d}", medicines=[("triptan", "x")])
-    session(patient, "2026-10-01")
+    first = session(patient, "2026-10-01")
+    # The page shows each report with its session's date: no query per report for the session.
+    side_effect(patient, first, "neck_pain", started_on="2026-10-03")
+    side_effect(patient, first, "headache_worse", started_on="2026-10-04")
     PatientProfile.objects.create(user=patient)  # made when the patient first opened their diary
     url = reverse("clinic:patient", args=[patient.pk])
     cache.clear()  # nothing computed yet (the session too is read from the database once)

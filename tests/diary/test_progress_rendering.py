@@ -9,7 +9,7 @@ import pytest
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
 
 from clinic.models import Share
 from diary import presentation, progress_cache
@@ -24,18 +24,35 @@ COORDINATES = [0, 0.0, -0.0, -0.04, -0.05, 0.05, 0.25, 0.35, 2.45, 16, 16.04999,
 COORDINATES += [i / 7 for i in range(-3, 300)] + [236 - 220 * i / 28 for i in range(29)]
 
 
+@pytest.fixture
+def translation_on(settings):
+    """Django's translation on, as a site in several languages would have it (ours is English only,
+    settings.USE_I18N off): what the tests with another language check must hold there too."""
+    # Django picks its translation functions at their first use: forgotten, they are picked again
+    # (as django.utils.translation.Trans advises for tests), and so are the cached formats.
+    settings.USE_I18N = True
+    translation._trans.__dict__.clear()
+    formats.reset_format_cache()
+    yield
+    settings.USE_I18N = False
+    translation._trans.__dict__.clear()
+    formats.reset_format_cache()
+
+
 def test_svg_number_is_floatformat_1_without_localizing():
     with translation.override("en-gb"):
         for value in COORDINATES:
             assert presentation.svg_number(value) == floatformat(value, "1u") == floatformat(value, 1), value
 
 
+@pytest.mark.usefixtures("translation_on")
 def test_svg_number_is_not_localized():
     with translation.override("de"):
         assert floatformat(2.5, 1) == "2,5"  # the filter would write a decimal comma
         assert presentation.svg_number(2.5) == "2.5"
 
 
+@pytest.mark.usefixtures("translation_on")
 @pytest.mark.parametrize("language", ["en-gb", "de", "fr"])
 def test_long_date_is_the_date_filter_s_j_F_Y(language):
     days = [dt.date(2026, month, day) for month in range(1, 13) for day in (1, 9, 28)] + [dt.date(987, 3, 4)]
@@ -98,6 +115,7 @@ def _svgs(html):
     return re.findall(r"<svg .*?</svg>", html, re.S)
 
 
+@pytest.mark.usefixtures("translation_on")
 @pytest.mark.django_db
 def test_no_locale_changes_the_chart_s_numbers(patient, frozen):
     make_diary(patient, years=3)
@@ -317,6 +335,7 @@ def test_the_chart_include_prints_the_markup_where_the_drawings_were():
     assert html.count("<svg ") == 2 and '<figcaption class="chart-key small">' in html
 
 
+@pytest.mark.usefixtures("translation_on")
 def test_chart_markup_escapes_the_texts_and_keeps_the_numbers():
     periods = [_period(), _period(kind="cycle", number="<b>&", enough_data=False, headache_days_per_28=2.5)]
     progress = SimpleNamespace(periods=periods, baseline_rate=12.25, baseline_source="reported")

@@ -304,3 +304,16 @@ def test_the_signal_finder_sees_both_forms():
         ("diary/signals.py", "signals.post_save", "forget"),
         ("diary/signals.py", "signals.pre_delete", "forget"),
     }
+
+
+def test_load_progress_gives_each_report_its_session_without_a_query(patient, django_assert_num_queries):
+    first = session(patient, "2026-09-01")
+    second = session(patient, "2026-11-24")
+    side_effect(patient, first, "neck_pain", started_on="2026-09-03")
+    side_effect(patient, second, "ptosis", started_on="2026-11-26")
+    profile = PatientProfile.objects.create(user=patient)
+    loaded = services.load_progress(patient, now=NOW, profile=profile)
+    with django_assert_num_queries(0):
+        dates = sorted((r.effect, r.session.date) for r in loaded.side_effect_reports)
+        assert all(any(r.session is s for s in loaded.sessions) for r in loaded.side_effect_reports)
+    assert dates == [("neck_pain", dt.date(2026, 9, 1)), ("ptosis", dt.date(2026, 11, 24))]
