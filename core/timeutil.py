@@ -10,6 +10,7 @@ import zoneinfo
 from functools import lru_cache
 
 UTC = dt.UTC
+ONE_DAY = dt.timedelta(days=1)
 
 # The earliest date the diary accepts. Botox was licensed for chronic migraine in 2010; an
 # earlier date is a typing slip, and far-past dates would overflow the time zone arithmetic.
@@ -52,11 +53,12 @@ def to_instant(date, time, tz, strict=False):
     kept after a change of time zone, it is read with the offset before the change.
     """
     local = dt.datetime.combine(date, time, tzinfo=tz).replace(fold=0)
-    if not exists(date, time, tz):
-        if strict:
-            raise NonexistentLocalTime(f"{time:%H:%M} does not exist on {date:%d %B %Y} in {tz.key}")
-        # fold=0 in a gap uses the offset before the transition, as CLINICAL.md asks.
-        return local.astimezone(UTC)
+    if strict and not exists(date, time, tz):
+        raise NonexistentLocalTime(f"{time:%H:%M} does not exist on {date:%d %B %Y} in {tz.key}")
+    # fold=0 is a repeated time's first occurrence and, in a gap, the offset before the
+    # transition, as CLINICAL.md asks. The instant is the same whether the time exists or not,
+    # so only strict asks exists() (two more conversions, once per attack of a diary not yet
+    # remembered).
     return local.astimezone(UTC)
 
 
@@ -70,19 +72,54 @@ def day_start(date, tz):
     return to_instant(date, dt.time(0, 0), tz)
 
 
+@lru_cache(maxsize=65536)
+def day_bounds(date, tz):
+    """The local day as real instants: (day_start(date), day_start(next date)), so [begin, end).
+
+    Remembered per process like day_start: the progress computation asks it for every date an
+    attack touches, and one look-up is cheaper than two and a date addition.
+    """
+    return day_start(date, tz), day_start(date + ONE_DAY, tz)
+
+
 def today(tz, now):
     return now.astimezone(tz).date()
+
+
+@lru_cache(maxsize=65536)
+def local_start(date, time, tz):
+    """(to_instant(date, time, tz), local_date of that instant): the instant an attack starts and
+    the date days_touched counts from. Pure, remembered per process as to_instant is (the local
+    date is the attack's own date unless the clocks skipped its time, but it is not assumed)."""
+    instant = to_instant(date, time, tz)
+    return instant, local_date(instant, tz)
 
 
 def days_touched(start, end, tz):
     """Local dates that the half-open interval [start, end) overlaps for a positive time."""
     if end <= start:
         return []
-    first = local_date(start, tz)
-    last = local_date(end, tz)
+    return days_touched_from(local_date(start, tz), end, tz)
+
+
+def days_touched_from(first, end, tz):
+    """days_touched(start, end, tz) given first, start's local date, and end > start."""
+    last = end.astimezone(tz).date()  # local_date(end, tz), without a call per attack
     if day_start(last, tz) >= end:
-        last -= dt.timedelta(days=1)
+        last -= ONE_DAY
     return [first] if last == first else date_range(first, last)  # most attacks: one day
+
+
+ONE_MINUTE = dt.timedelta(minutes=1)
+
+
+# Pure, and asked once per attack (and per progress computation for each threshold in minutes):
+# making a timedelta from keyword arguments costs several times a look-up. Durations are at
+# most 14 days, so every whole number of minutes an attack can last fits.
+@lru_cache(maxsize=32768)
+def minutes(count):
+    """dt.timedelta(minutes=count)."""
+    return dt.timedelta(minutes=count)
 
 
 def attack_interval(date, time, duration_minutes, tz, now):
@@ -90,8 +127,8 @@ def attack_interval(date, time, duration_minutes, tz, now):
     going (no duration) lasts until now, and at least 1 minute."""
     start = to_instant(date, time, tz)
     if duration_minutes is None:
-        return start, max(start + dt.timedelta(minutes=1), now)
-    return start, start + dt.timedelta(minutes=duration_minutes)
+        return start, max(start + ONE_MINUTE, now)
+    return start, start + minutes(duration_minutes)
 
 
 def date_range(first, last):

@@ -11,7 +11,9 @@ is exactly 19.6 per 28, a 30% reduction from 28, which floats get wrong.
 """
 
 import datetime as dt
+import numbers
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate
@@ -20,6 +22,9 @@ from typing import NamedTuple
 from core import timeutil
 
 ONE_DAY = dt.timedelta(days=1)
+# Made once: a timedelta costs more to make than most of what the loops that need one do.
+SIX_DAYS = dt.timedelta(days=6)
+ONE_WEEK = dt.timedelta(days=7)
 
 MIGRAINE_MEDICINE_CLASSES = frozenset({"triptan", "ergot", "gepant"})
 # Medication overuse (ICHD-3 8.2): classes counted on their own at the "specific" threshold,
@@ -172,15 +177,16 @@ class AttackData:
         """ICHD-3 1.1 C/D as CLINICAL.md words it; total is the whole attack's length."""
         if self.aura or self.medicine_classes & MIGRAINE_MEDICINE_CLASSES:
             return True
-        if total < dt.timedelta(minutes=rules.migraine_min_minutes):
+        if total < timeutil.minutes(rules.migraine_min_minutes):
             return False
-        pain_features = sum([self.one_sided, self.throbbing, self.severity >= 2, self.worse_with_activity])
+        # Added as numbers (True is 1): the same count as sum(), without making a list per attack.
+        pain_features = self.one_sided + self.throbbing + (self.severity >= 2) + self.worse_with_activity
         accompanying = self.nausea or self.vomiting or (self.light_sensitivity and self.sound_sensitivity)
         return pain_features >= 2 and accompanying
 
 
-# slots=True, as AttackData: compute() makes one per date of the diary (~1,100 for three years)
-# and reads each several times.
+# slots=True, as AttackData: day_infos() makes one per date it is asked for (compute() makes them
+# only for the dates it reads one by one: see _DayColumns).
 @dataclass(slots=True)
 class DayInfo:
     """What the diary says about one local date."""
@@ -236,41 +242,159 @@ def day_infos(attacks, headache_free_dates, tz, now, first, last, rules=DEFAULT_
 
 
 def _day_infos(attacks, intervals, headache_free_dates, tz, first, last, rules):
-    """day_infos() as {date: DayInfo}, in date order, given each attack's interval (compute()
-    needs them again for the periods, and makes its _DayTable from this dict)."""
-    # date_range gives the dates in order, and a dict keeps it: the result needs no sorting.
-    days = {date: DayInfo(date) for date in timeutil.date_range(first, last)}
+    """day_infos() as {date: DayInfo}, in date order, given each attack's interval."""
+    columns = _day_columns_of(attacks, intervals, headache_free_dates, tz, first, last, rules)
+    return {info.date: info for info in map(columns.info, range(len(columns)))}
+
+
+class _DayColumns:
+    """What the diary says about each date from first to last: one list per DayInfo field, by the
+    date's position (days after first).
+
+    compute() adds up ~1,100 dates' figures for its running totals (see _DayTable) but reads only
+    a few hundred dates one by one (menstruation windows, factor check-ins); making a DayInfo for
+    every date, and reading each back, was a fifth of its time. info() makes one when asked.
+    """
+
+    __slots__ = (
+        "first",
+        "base",
+        "headache_free",
+        "worst_severity",
+        "attack_count",
+        "headache_seconds",
+        "preempt",
+        "migraine",
+        "medicine_classes",
+        "headache_positions",
+    )
+
+    def __init__(self, first, last):
+        self.first = first
+        self.base = first.toordinal()
+        size = max(last.toordinal() - self.base + 1, 0)
+        # DayInfo's defaults, but a worst severity of 0 where DayInfo has None: a date is a
+        # headache day when an attack touches it (attack_count > 0), and info() says None then.
+        self.headache_free = [False] * size
+        self.worst_severity = [0] * size
+        self.attack_count = [0] * size
+        self.headache_seconds = [0] * size
+        self.preempt = [False] * size
+        self.migraine = [False] * size
+        self.medicine_classes = {}  # {position: set}, only for the dates with a medicine
+        self.headache_positions = []  # of the dates attacks touch, each once
+
+    def __len__(self):
+        return len(self.attack_count)
+
+    def position(self, date):
+        """The date's position, or None when it is not one of these dates."""
+        # By day number, as a dict of dates would find it: only a date (not a datetime) is one.
+        if type(date) is not dt.date:
+            return None
+        i = date.toordinal() - self.base
+        return i if 0 <= i < len(self.attack_count) else None
+
+    def info(self, i):
+        """A new DayInfo for the date at position i."""
+        count = self.attack_count[i]
+        return DayInfo(
+            dt.date.fromordinal(self.base + i),
+            self.headache_free[i],
+            self.worst_severity[i] if count else None,
+            count,
+            self.headache_seconds[i],
+            self.preempt[i],
+            self.migraine[i],
+            set(self.medicine_classes.get(i, ())),
+        )
+
+    def count_columns(self):
+        """_day_columns() of the DayInfos, without making them.
+
+        Only the headache days have anything but 0 in most columns, so those are filled in from
+        the few hundred headache positions rather than made date by date; preempt, migraine and
+        the worst severity are already 0 (False) on every other date.
+        """
+        size = len(self)
+        recorded, headache, moderate_severe = list(self.headache_free), [False] * size, [False] * size
+        for i in self.headache_positions:
+            recorded[i] = headache[i] = True
+            moderate_severe[i] = self.worst_severity[i] >= 2
+        medicated = [False] * size
+        for i in self.medicine_classes:  # each set holds at least one class
+            medicated[i] = True
+        return (
+            [1] * size,
+            recorded,
+            headache,
+            self.preempt,
+            self.migraine,
+            moderate_severe,
+            self.worst_severity,
+            self.headache_seconds,
+            medicated,
+        )
+
+
+def _day_columns_of(attacks, intervals, headache_free_dates, tz, first, last, rules):
+    """The _DayColumns of the dates first..last, from the attacks touching them and the marks."""
+    days = _DayColumns(first, last)
+    # _DayColumns.position() written out in the loops below (~1,200 dates): base and size.
+    base, size = days.base, len(days)
+    free = days.headache_free
     for date in headache_free_dates:
-        info = days.get(date)
-        if info is not None:
-            info.headache_free = True
-    clipped = {}
-    preempt_seconds = rules.preempt_day_minutes * 60
+        if type(date) is dt.date and 0 <= (i := date.toordinal() - base) < size:
+            free[i] = True
+    worst, count, preempt, migraine_days = days.worst_severity, days.attack_count, days.preempt, days.migraine
+    clipped = {}  # {position: [(start, end), ...]}: the parts of attacks on each touched date
+    # Compared as timedeltas: for a whole number of minutes exactly what comparing total_seconds()
+    # with minutes * 60 gives, without a float per date.
+    preempt_length = timeutil.minutes(rules.preempt_day_minutes)
+    medicines = days.medicine_classes
     for attack, (start, end) in zip(attacks, intervals, strict=True):
-        if attack.medicine_classes:  # nothing to add for the many attacks without a medicine
-            info = days.get(attack.start_date)
-            if info is not None:
-                info.medicine_classes.update(attack.medicine_classes)
-        touched = timeutil.days_touched(start, end, tz)
+        classes = attack.medicine_classes
+        if classes:  # nothing to add for the many attacks without a medicine
+            i = days.position(attack.start_date)
+            if i is not None:
+                if i in medicines:
+                    medicines[i].update(classes)
+                else:
+                    medicines[i] = set(classes)
+        if end <= start:
+            continue  # touches no date (days_touched)
+        # days_touched(start, end, tz), with start's local date remembered per process.
+        instant, start_date = timeutil.local_start(attack.start_date, attack.start_time, tz)
+        if instant != start:  # not the attack's own start: its date, as days_touched finds it
+            start_date = timeutil.local_date(start, tz)
+        touched = timeutil.days_touched_from(start_date, end, tz)
         if not touched or touched[-1] < first or touched[0] > last:
             continue
         migraine = attack.is_migraine(end - start, rules)
-        # Each touched date's part of the attack runs from its midnight (or the start) to the
-        # next midnight (or the end); the next date's start is remembered per process.
-        day_end = timeutil.day_start(touched[0], tz)
-        for date in touched:
-            day_begin, day_end = day_end, timeutil.day_start(date + ONE_DAY, tz)
-            info = days.get(date)
-            if info is None:
+        severity = attack.severity
+        for date in touched:  # dates, from days_touched
+            i = date.toordinal() - base
+            if not 0 <= i < size:
                 continue
-            clip_start, clip_end = max(start, day_begin), min(end, day_end)
-            clipped.setdefault(date, []).append((clip_start, clip_end))
-            info.attack_count += 1
-            info.worst_severity = max(info.worst_severity or 0, attack.severity)
-            info.migraine = info.migraine or migraine
-            info.preempt = info.preempt or (clip_end - clip_start).total_seconds() >= preempt_seconds
-    for date, parts in clipped.items():
-        days[date].headache_seconds = _union_seconds(parts)
+            # The date's part of the attack runs from its midnight (or the start) to the next
+            # midnight (or the end). As max() and min() would, ties keep the attack's own instant.
+            day_begin, day_end = timeutil.day_bounds(date, tz)
+            clip_start = start if start >= day_begin else day_begin
+            clip_end = end if end <= day_end else day_end
+            parts = clipped.get(i)
+            if parts is None:
+                clipped[i] = [(clip_start, clip_end)]
+            else:
+                parts.append((clip_start, clip_end))
+            count[i] += 1
+            if severity > worst[i]:  # max(DayInfo's worst severity or 0, severity)
+                worst[i] = severity
+            migraine_days[i] = migraine_days[i] or migraine
+            preempt[i] = preempt[i] or clip_end - clip_start >= preempt_length
+    seconds = days.headache_seconds
+    for i, parts in clipped.items():
+        seconds[i] = _union_seconds(parts)
+    days.headache_positions = list(clipped)
     return days
 
 
@@ -524,42 +648,99 @@ def _day_counts(infos):
     return _DayCounts._make(map(sum, _day_columns(infos)))
 
 
-class _DayTable(dict):
+class _DayTable(Mapping):
     """{date: DayInfo} for consecutive dates, that also counts any run of them in a few subtractions.
 
     compute() counts ~230 runs of dates (periods, their weeks, months, windows) over a 3-year
     diary's ~1,100 days; walking each run's dates was most of its time. Running totals, made once,
-    give each run's _DayCounts from two positions. Whatever reads a plain {date: DayInfo} reads it too.
+    give each run's _DayCounts from two positions. Whatever reads a plain {date: DayInfo} reads it
+    too (a read-only mapping).
     """
 
     def __init__(self, days):
-        """days: {date: DayInfo} for consecutive dates, in date order (as _day_infos makes it)."""
-        super().__init__(days)
-        infos = list(days.values())
-        self.first = infos[0].date if infos else None
+        """days: {date: DayInfo} for consecutive dates, in date order (as _day_infos makes it), or
+        the _DayColumns of such dates (then a date's DayInfo is made when it is first read)."""
+        if isinstance(days, _DayColumns):
+            self._columns, self._infos = days, {}
+            self.first = days.first if len(days) else None
+            columns = days.count_columns()
+        else:
+            self._columns, self._infos = None, dict(days)
+            infos = list(days.values())
+            self.first = infos[0].date if infos else None
+            columns = _day_columns(infos)
+        self._base = self.first.toordinal() if self.first is not None else 0
+        self._recorded = columns[1]
         # running[k][i]: _DayCounts field k summed over the first i dates. One list of numbers per
         # field, not one tuple per date: ~1,100 fewer objects for the garbage collector to follow.
-        self.running = [list(accumulate(column, initial=0)) for column in _day_columns(infos)]
+        self.running = [list(accumulate(column, initial=0)) for column in columns]
+
+    def _position(self, date):
+        if type(date) is not dt.date:  # as a dict of dates: a datetime is not one of its keys
+            return None
+        i = date.toordinal() - self._base
+        return i if 0 <= i < len(self._recorded) else None
+
+    def __getitem__(self, date):
+        info = self._infos.get(date)
+        if info is None:
+            i = self._position(date)
+            if i is None or self._columns is None:
+                raise KeyError(date)
+            info = self._infos[date] = self._columns.info(i)
+        return info
+
+    def __contains__(self, date):
+        return self._position(date) is not None
+
+    def __iter__(self):
+        return map(dt.date.fromordinal, range(self._base, self._base + len(self._recorded)))
+
+    def __len__(self):
+        return len(self._recorded)
+
+    def is_recorded(self, date):
+        """self[date].is_recorded, without making the DayInfo."""
+        i = self._position(date)
+        if i is None:
+            raise KeyError(date)
+        return self._recorded[i]
 
     def counted(self, start, end, today):
         """The _DayCounts of the counted days of start..end (see counted_days), which must be in the table."""
         last = min(end, today - ONE_DAY)
-        if start <= today <= end and self[today].is_recorded:
+        if start <= today <= end and self.is_recorded(today):
             last = today  # counted days are consecutive: up to yesterday, then today
         if last < start:
             return _NO_DAYS
-        if start not in self or last not in self:
-            raise KeyError(start if start not in self else last)
-        i, j = (start - self.first).days, (last - self.first).days + 1
+        # _position() written out: ~230 runs per computation. Both are dates (they compared with
+        # today), and start <= last, so last is in the table too when start is and last is not
+        # after its end.
+        size = len(self._recorded)
+        i, j = start.toordinal() - self._base, last.toordinal() - self._base + 1
+        if not 0 <= i < size or j > size:
+            raise KeyError(last if 0 <= i < size else start)
         return _DayCounts._make([column[j] - column[i] for column in self.running])
 
 
 def _counted(info_by_date, start, end, today):
     """The _DayCounts of the counted days of start..end: from a _DayTable's running totals, or date by date."""
-    if isinstance(info_by_date, _DayTable):
+    if type(info_by_date) is _DayTable:
         return info_by_date.counted(start, end, today)
     counted = counted_days(start, end, today, lambda date: info_by_date[date].is_recorded)
     return _day_counts([info_by_date[date] for date in counted])
+
+
+def _share_at_least(count, total, threshold):
+    """Fraction(count, total) >= threshold, for whole numbers and total > 0.
+
+    Months and windows ask it ~60 times per computation, and a Fraction costs microseconds to make
+    and compare. For a rational threshold n/d (d > 0), count/total >= n/d exactly when
+    count * d >= n * total: the cross-multiplication Fraction's own comparison does.
+    """
+    if isinstance(threshold, numbers.Rational):
+        return count * threshold.denominator >= threshold.numerator * total
+    return Fraction(count, total) >= threshold
 
 
 def _per_28(count, recorded):
@@ -596,15 +777,16 @@ def _starting(periods, attacks, intervals):
     an attack's cycle; the seconds are added in the attacks' order, as floats add.
     """
     baseline, *cycles = periods
-    starts = [cycle.start for cycle in cycles]
+    baseline_start, baseline_end = baseline.start, baseline.end
+    starts, ends = [cycle.start for cycle in cycles], [cycle.end for cycle in cycles]
     totals = [[0, 0] for _ in periods]
     for attack, (start, end) in zip(attacks, intervals, strict=True):
         date = attack.start_date
-        if baseline.start <= date <= baseline.end:
+        if baseline_start <= date <= baseline_end:
             totals[0][0] += 1
             totals[0][1] += (end - start).total_seconds()
         number = bisect_right(starts, date)  # of the last cycle starting on or before the date
-        if number and date <= cycles[number - 1].end:
+        if number and date <= ends[number - 1]:
             totals[number][0] += 1
             totals[number][1] += (end - start).total_seconds()
     return totals
@@ -614,6 +796,13 @@ def _rate_change(baseline_rate, rate):
     """Percent fewer than the baseline rate (positive is better); None without both rates or from 0."""
     if baseline_rate is None or baseline_rate == 0 or rate is None:
         return None
+    if type(baseline_rate) is Fraction and type(rate) is Fraction:
+        # The same Fraction made at once (Fractions are kept in lowest terms, so equal values are
+        # equal objects' contents): with baseline p/q and rate s/t, (p/q - s/t) / (p/q) * 100 is
+        # 100 (pt - sq) / (pt). Three Fraction operations per figure, each reducing by a gcd,
+        # were most of the guideline figures' time.
+        p, q, s, t = baseline_rate.numerator, baseline_rate.denominator, rate.numerator, rate.denominator
+        return Fraction(100 * (p * t - s * q), p * t)
     return (baseline_rate - rate) / baseline_rate * 100
 
 
@@ -680,20 +869,33 @@ def _months(first_session, today, info_by_date, rules):
         counts = _counted(info_by_date, first, last, today)
         months.append(
             Month(
-                month=first.strftime("%Y-%m"),
+                month=_month_label(first),
                 first=first,
                 days=counts.days,
                 days_recorded=counts.recorded,
                 headache_days=counts.headache,
-                enough_data=bool(counts.days) and Fraction(counts.recorded, counts.days) >= rules.enough_data,
+                enough_data=bool(counts.days) and _share_at_least(counts.recorded, counts.days, rules.enough_data),
             )
         )
         first = following
     return months
 
 
+def _month_label(first):
+    """first.strftime("%Y-%m")."""
+    # Written out: strftime costs several times as much (~35 months per computation). Every
+    # platform writes a year from 1000 to 9999 as its four digits; any other goes to strftime.
+    if 1000 <= first.year <= 9999:
+        return f"{first.year}-{first.month:02d}"
+    return first.strftime("%Y-%m")
+
+
 def _next_month(date):
-    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    """The first day of the month after date's."""
+    # Made directly: date.replace() through keyword arguments costs several times as much.
+    if date.month == 12:
+        return dt.date(date.year + 1, 1, 1)
+    return dt.date(date.year, date.month + 1, 1)
 
 
 def _days_in_month(date):
@@ -800,7 +1002,7 @@ def window(first, last, today, info_by_date, rules=DEFAULT_RULES):
         days_recorded=counts.recorded,
         headache_days=counts.headache,
         headache_days_per_28=_per_28(counts.headache, counts.recorded),
-        enough_data=bool(counts.days) and Fraction(counts.recorded, counts.days) >= rules.enough_data,
+        enough_data=bool(counts.days) and _share_at_least(counts.recorded, counts.days, rules.enough_data),
     )
 
 
@@ -1069,15 +1271,16 @@ def compute(
         firsts.append(today - dt.timedelta(days=rules.factor_window_days))
     intervals, days = [], {}
     if firsts:
-        intervals = [attack.interval(tz, now) for attack in attacks]  # the periods need them again
-        days = _day_infos(attacks, intervals, headache_free_dates, tz, min(firsts), today, rules)
+        # attack.interval() without its call: the periods need them again.
+        interval = timeutil.attack_interval
+        intervals = [interval(a.start_date, a.start_time, a.duration_minutes, tz, now) for a in attacks]
+        days = _day_columns_of(attacks, intervals, headache_free_dates, tz, min(firsts), today, rules)
     info_by_date = _DayTable(days)
     tracking = _tracking(attacks, bleeding_dates, factor_checkins, today, tz, now, info_by_date, rules)
     if not sessions:
         return Progress(today, None, None, [], [], [f for f in FLAG_ORDER if f in flags], None, **tracking)
 
-    def recorded(date):
-        return info_by_date[date].is_recorded
+    recorded = info_by_date.is_recorded
 
     baseline = Period("baseline", 0, baseline_start, first_session - ONE_DAY, None)
     cycles = []
@@ -1159,11 +1362,11 @@ def compute(
 def _weeks(cycle, today, info_by_date, rules):
     """Headache days in weeks 1-12 after the session, and how many of each week's days count."""
     weeks = []
+    first = cycle.start
     for week in range(1, rules.weeks_in_cycle + 1):
-        first = cycle.start + dt.timedelta(days=7 * (week - 1))
         # The cycle's counted days in this week are the counted days of the week cut at the
         # cycle's end (none once the week starts after it).
-        counts = _counted(info_by_date, first, min(first + dt.timedelta(days=6), cycle.end), today)
+        counts = _counted(info_by_date, first, min(first + SIX_DAYS, cycle.end), today)
         weeks.append(
             {
                 "week": week,
@@ -1172,6 +1375,7 @@ def _weeks(cycle, today, info_by_date, rules):
                 "days": counts.days,
             }
         )
+        first += ONE_WEEK
     return weeks
 
 
