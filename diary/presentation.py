@@ -4,11 +4,12 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.dates import MONTHS
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from diary.cycles import MIDAS_GRADE_WORDS
 from diary.models import MedicineClass
@@ -97,7 +98,11 @@ def number(value, places=1):
     """A figure for reading: at most `places` decimals, no trailing zeros."""
     if value is None:
         return "–"
-    text = f"{float(value):.{places}f}"
+    if type(value) is Fraction:  # most figures: float(value) is this division, without the numbers ABC's dispatch
+        value = value.numerator / value.denominator
+    elif type(value) is not float:
+        value = float(value)
+    text = f"{value:.1f}" if places == 1 else f"{value:.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -112,9 +117,15 @@ def counted(count, singular, plural=None):
     return f"{count} {ngettext(singular, plural or singular + 's', count)}"
 
 
+@functools.lru_cache(maxsize=16)
+def _month_names(language):
+    """MONTHS' names as they print in `language`: formatting a lazy name costs more than the rest of a date."""
+    return ("",) + tuple(str(MONTHS[month]) for month in range(1, 13))
+
+
 def _day_month(date):
     """'1 December': dateformat's "j F", without parsing the format on each call (a progress page says 40 dates)."""
-    return f"{date.day} {MONTHS[date.month]}"
+    return f"{date.day} {_month_names(get_language())[date.month]}"
 
 
 def long_date(date):
@@ -314,9 +325,6 @@ def period_rows(progress):
                 "midas": midas_words(period) if is_cycle else "",
                 "day_kinds": _day_kinds_words(period),
                 "attack_words": _attack_words(period),
-                "headache_hours": number(period.headache_hours),
-                "mean_attack_hours": number(period.mean_attack_hours),
-                "mean_worst_severity": number(period.mean_worst_severity),
             }
         )
     return rows
@@ -357,7 +365,8 @@ def week_rows(cycle_periods):
 # django.utils.html.escape, remembered: the chart and the week table repeat a few hundred short texts (css
 # classes, labels, counts, titles) on every page, and escape costs about 0.75 µs a call. For str values only
 # (what chart() and week_rows() make): a lazy translation would be remembered in the first request's language.
-_escape = functools.lru_cache(maxsize=4096)(escape)
+escape_text = functools.lru_cache(maxsize=4096)(escape)
+_escape = escape_text
 
 
 # The week table's markup, built here rather than in templates/diary/includes/_weeks.html: Django prints a
@@ -404,6 +413,52 @@ def weeks_markup(rows, week_numbers):
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
 
 
+# The period table's rows (templates/diary/includes/_period_table.html prints them with {% period_table_rows %}),
+# built here for the same reason: a 3-year diary's table prints about 200 variables and conditions. The markup
+# is byte for byte what the template's loop drew, its whitespace included; every text is escaped.
+_NOT_ENOUGH_BADGE = ' <span class="badge text-bg-light border">not enough data</span>'
+
+
+def period_table_rows_markup(rows, show_midas=False, any_changes=False):
+    """The <tbody>'s rows of the period table from period_rows' rows: with show_midas the MIDAS cell, with
+    any_changes the column saying "Yes" for a period in which another preventive was started or stopped."""
+    parts = []
+    for row in rows:
+        period = row["period"]
+        enough = period.enough_data
+        change = (
+            '<span class="text-body-secondary">reference</span>'
+            if period.kind == "baseline"
+            else _escape(row["change"])
+        )
+        parts.append(
+            ("\n    <tr>" if enough else '\n    <tr class="not-enough">')
+            + f'\n      <th scope="row">{_escape(row["label"])}{"" if enough else _NOT_ENOUGH_BADGE}</th>'
+            f'\n      <td data-label="Dates">{_escape(row["dates"])}</td>'
+            f'\n      <td data-label="Headache days per 28">{_escape(row["per_28"])}</td>'
+            f'\n      <td data-label="Migraine days per 28">{_escape(row["migraine_per_28"])}</td>'
+            f'\n      <td data-label="Moderate or severe days per 28">{_escape(row["moderate_severe_per_28"])}</td>'
+            f'\n      <td data-label="Change from baseline">{change}</td>'
+            f'\n      <td data-label="Days recorded">{_escape(row["recorded_of"])}'
+            f" ({_escape(row['completeness'])})</td>"
+            f'\n      <td data-label="Headache days">{_escape(row["headache_day_count"])}</td>'
+            f'\n      <td data-label="Attacks">{_escape(row["attack_count"])}</td>'
+            f'\n      <td data-label="Medicine days">{_escape(row["medicine_day_count"])}</td>'
+            "\n      "
+            + (f'<td data-label="MIDAS">{_escape(row["midas_cell"])}</td>' if show_midas else "")
+            + "\n      "
+            + (
+                '<td data-label="Other preventive started or stopped">'
+                + ("Yes" if period.preventive_changes else "")
+                + "</td>"
+                if any_changes
+                else ""
+            )
+            + "\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
 def worklist_figures(data):
     """The worklist's headache-day and change cells from a patient's summary (clinic.services.summary_data)."""
     days = data.get("days")
@@ -434,8 +489,13 @@ def phone_href(phone):
     return f"tel:{digits}" if digits else ""
 
 
+@functools.cache
+def _medicine_class_labels():
+    return dict(MedicineClass.choices)
+
+
 def medicine_class_rows(days_by_class):
-    labels = dict(MedicineClass.choices)
+    labels = _medicine_class_labels()
     return [
         {"label": labels.get(cls, cls), "days": days}
         for cls, days in sorted(days_by_class.items(), key=lambda item: (-item[1], item[0]))
@@ -447,11 +507,28 @@ def medicine_class_rows(days_by_class):
 _TENTH = Decimal("0.1")
 
 
-def svg_number(value):
-    """A coordinate as the SVG gets it: 1 decimal, rounded half up (the same string as `floatformat:1`), never
-    localized (a decimal comma would break the drawing); '0.0' for 0 and for a negative that rounds to 0."""
+def _decimal_svg_number(value):
     rounded = Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
     return f"{rounded:f}" if rounded else "0.0"
+
+
+def svg_number(value):
+    """A coordinate as the SVG gets it: 1 decimal, rounded half up (the same string as `floatformat:1`), never
+    localized (a decimal comma would break the drawing); '0.0' for 0 and for a negative that rounds to 0.
+
+    floatformat rounds the float's shortest repr (str) as a Decimal. f"{x:.1f}" rounds the float's exact value,
+    which gives the same digit unless the repr is a tie at 1 decimal (two decimals ending in 5, such as 0.25 or
+    0.35): only those, and reprs in exponent form, take the Decimal's way (a third of the cost for the rest)."""
+    if type(value) is float:
+        text = repr(value)
+        dot = text.find(".")
+        if dot < 0 or "e" in text or (len(text) - dot == 3 and text[-1] == "5"):
+            return _decimal_svg_number(value)
+        text = f"{value:.1f}"
+        return "0.0" if text == "-0.0" else text
+    if type(value) is int:
+        return f"{value}.0"
+    return _decimal_svg_number(value)
 
 
 @dataclass(frozen=True)
@@ -487,22 +564,29 @@ def chart(progress):
     bar_width = min(22.0, group * 0.8 / len(SERIES))
 
     def y_of(value):
-        return bottom - plot_height * min(float(value), Y_MAX) / Y_MAX
+        value = value.numerator / value.denominator if type(value) is Fraction else float(value)  # float(), faster
+        return bottom - plot_height * min(value, Y_MAX) / Y_MAX
 
+    width_svg = svg_number(bar_width - 2)  # every bar's
+    bottom_svg, above_bottom_svg = (
+        svg_number(bottom),
+        svg_number(bottom - 4),
+    )  # the y of a bar of no height, its value's
     groups = []
     for index, period in enumerate(periods):
         left = PLOT["left"] + group * index + (group - bar_width * len(SERIES)) / 2
         bars = []
         early = is_early(period)
+        label = short_label(period)
         for offset, (attribute, css, words) in enumerate(SERIES):
             value = getattr(period, attribute)
             if early:  # no bar: a rate from a few days would tower over the baseline
                 height = 0
                 count = getattr(period, attribute.removesuffix("_per_28"))
-                title = f"{short_label(period)}: {count} {words} in {counted(period.days, 'day')}, too early for a rate"
+                title = f"{label}: {count} {words} in {counted(period.days, 'day')}, too early for a rate"
             else:
                 height = 0 if value is None else bottom - y_of(value)
-                title = f"{short_label(period)}: {number(value)} {words} per 28 days"
+                title = f"{label}: {number(value)} {words} per 28 days"
             if not period.enough_data:
                 title += " (not enough data)"
             bars.append(Bar(left + offset * bar_width, bottom - height, bar_width - 2, height, css, title))
@@ -514,19 +598,19 @@ def chart(progress):
                 "rects": [
                     {
                         "x": svg_number(bar.x),
-                        "y": svg_number(bar.y),
-                        "width": svg_number(bar.width),
-                        "height": svg_number(bar.height),
+                        "y": bottom_svg if bar.height == 0 else svg_number(bar.y),
+                        "width": width_svg,
+                        "height": "0.0" if bar.height == 0 else svg_number(bar.height),
                         "css": bar.css,
                         "title": bar.title,
                     }
                     for bar in bars
                 ],
-                "label": short_label(period),
+                "label": label,
                 "label_x": svg_number(label_x),
                 "enough_data": period.enough_data,
                 "value": "too early" if early else number(period.headache_days_per_28),
-                "value_y": svg_number((bars[0].y - 4) if bars[0].height else bottom - 4),
+                "value_y": svg_number(bars[0].y - 4) if bars[0].height else above_bottom_svg,
                 "value_x": svg_number(label_x if early else bars[0].x + bars[0].width / 2),
             }
         )

@@ -46,6 +46,7 @@ def progress_context(loaded, rules=None, *, for_clinician=False):
         "flag_report": presentation.flag_messages(progress.flags, numbers, for_clinician=for_clinician),
         "for_clinician": for_clinician,
         "early_days": presentation.EARLY_DAYS,
+        "rules": rules,  # for the page's tags (diary.templatetags.preventive_tags, tracking_tags): read once
     }
     # The chart's drawings and the week table, as markup built in Python (the includes print them).
     context["chart_html"] = presentation.chart_markup(context["chart"])

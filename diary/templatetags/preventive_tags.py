@@ -20,6 +20,11 @@ from diary import guideline_presentation, preventive_presentation, services
 register = template.Library()
 
 
+def _rules(context):
+    """The clinic's rules: the context's (progress_views.progress_context puts them there), else the settings'."""
+    return context.get("rules") or services.rules()
+
+
 def _for_clinician(context):
     return bool(context.get("for_clinician", False)) and not context.get("is_own_diary", False)
 
@@ -40,21 +45,21 @@ def preventive_timeline(context):
 def by_guideline(context, clinician=None):
     """clinician: words for a clinician (True) or the patient (False); the context's by default."""
     for_clinician = _for_clinician(context) if clinician is None else clinician
-    return guideline_presentation.by_guideline(context["progress"], services.rules(), for_clinician=for_clinician)
+    return guideline_presentation.by_guideline(context["progress"], _rules(context), for_clinician=for_clinician)
 
 
 @register.simple_tag(takes_context=True)
 def eligibility_checklist(context):
     loaded = context["loaded"]
     return guideline_presentation.eligibility(
-        context["progress"], loaded.attacks, loaded.preventive_courses, services.rules()
+        context["progress"], loaded.attacks, loaded.preventive_courses, _rules(context)
     )
 
 
 @register.simple_tag(takes_context=True)
 def baseline_midas(context):
     offer, latest = guideline_presentation.baseline_midas_offer(
-        context["progress"], context["loaded"].midas_answers, services.rules()
+        context["progress"], context["loaded"].midas_answers, _rules(context)
     )
     return {"offer": offer, "latest": latest}
 

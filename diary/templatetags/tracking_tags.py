@@ -40,7 +40,7 @@ def _sections(context):
     loaded = context["loaded"]
     progress = context["progress"]
     for_clinician = context.get("for_clinician", False)
-    rules = services.rules()
+    rules = context.get("rules") or services.rules()  # progress_context's, read once a page
     track = loaded.profile.track_periods
     # Hidden when the patient said no; before they are asked, shown once there is a period marked.
     show_periods = track is True or (track is None and bool(progress.menstruations))
