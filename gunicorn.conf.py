@@ -10,8 +10,7 @@
   page rendered at the edge of a stack chunk otherwise maps and unmaps memory thousands of times.
 - Each worker freezes the objects it made while loading the application (modules, settings,
   templates: about 90,000) out of the garbage collector's reach: they live as long as the worker,
-  and the collector's full passes walked them all, about 2.5 ms per cold progress page; and the
-  collector's youngest generation is examined less often (GC_THRESHOLD).
+  and the collector's full passes walked them all, about 2.5 ms per cold progress page.
 """
 
 import gc
@@ -62,16 +61,7 @@ class AccessLogger(Logger):
 logger_class = AccessLogger
 
 
-# The collector's youngest generation is examined after this many new container objects (Python's
-# default is 700). A cold progress page makes tens of thousands (a 3-year diary's days, attacks,
-# rows and markup), so with the default the collector ran about three times per page, examining
-# big young containers each time: 13 to 20% of the page's CPU. At 10,000 it runs every few pages;
-# cyclic garbage waits a little longer to be freed (a few MB at most per worker).
-GC_THRESHOLD = (10_000, 10, 10)
-
-
 def post_worker_init(worker):
     """In each worker, after it loaded the application and just before its main loop."""
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
     run_worker_on_deep_stack(worker)

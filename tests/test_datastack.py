@@ -56,7 +56,7 @@ def test_call_on_deep_stack_passes_arguments_and_result():
     assert call_on_deep_stack(lambda a, b: (a, b), 1, "two") == (1, "two")
 
 
-def test_the_gunicorn_worker_runs_on_the_deep_stack_with_start_up_objects_frozen_and_a_higher_gc_threshold():
+def test_the_gunicorn_worker_runs_its_loop_on_the_deep_stack_with_its_start_up_objects_frozen():
     config = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
 
     class Worker:
@@ -64,13 +64,9 @@ def test_the_gunicorn_worker_runs_on_the_deep_stack_with_start_up_objects_frozen
             return worst_page_faults()
 
     worker = Worker()
-    threshold = gc.get_threshold()
     try:
         config["post_worker_init"](worker)
         assert gc.get_freeze_count() > 0
-        # The youngest generation is examined after 10,000 new objects, not Python's 700.
-        assert gc.get_threshold() == config["GC_THRESHOLD"] == (10_000, 10, 10)
         assert worker.run() < CALLS / 20
     finally:
         gc.unfreeze()
-        gc.set_threshold(*threshold)
