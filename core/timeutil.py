@@ -104,6 +104,12 @@ def days_touched(start, end, tz):
 
 def days_touched_from(first, end, tz):
     """days_touched(start, end, tz) given first, start's local date, and end > start."""
+    # Most attacks end on the day they start: an end before the next local day begins is on first,
+    # so first is the only date touched, told by the remembered bounds without converting end to
+    # local time. (An end exactly at that instant takes the long way: where a date was skipped,
+    # Apia's 30 December 2011, the long way counts the skipped date, and so did this code before.)
+    if end < day_bounds(first, tz)[1]:
+        return [first]
     last = end.astimezone(tz).date()  # local_date(end, tz), without a call per attack
     if day_start(last, tz) >= end:
         last -= ONE_DAY

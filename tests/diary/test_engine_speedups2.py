@@ -376,3 +376,39 @@ def test_months_are_labelled_and_followed_as_strftime_and_replace_did():
         date += dt.timedelta(days=1)
     for year in (1, 5, 999, 1000, 9999):
         assert cycles._month_label(dt.date(year, 12, 31)) == dt.date(year, 12, 31).strftime("%Y-%m")
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_an_attack_ending_by_the_next_midnight_touches_its_own_date_only_as_before(zone):
+    """days_touched_from's short cut (an end at or before the next local midnight) against the code as
+    it was, for starts on both sides of each midnight of the zone's clock changes and ends around the
+    next midnight to the microsecond."""
+    tz = timeutil.zone(zone)
+    checked = 0
+    for year in (2011, 2019, 2026):
+        for month in range(1, 13):
+            for day in (1, 2, 10, 20, 26, 27, 28, 29, 30, 31):
+                try:
+                    date = dt.date(year, month, day)
+                except ValueError:
+                    continue
+                for time in (dt.time(0, 0), dt.time(0, 30), dt.time(12, 0), dt.time(23, 30), dt.time(23, 59)):
+                    start = timeutil.to_instant(date, time, tz)
+                    midnight = timeutil.day_start(timeutil.local_date(start, tz) + dt.timedelta(days=1), tz)
+                    for end in (
+                        start + dt.timedelta(microseconds=1),
+                        midnight - dt.timedelta(microseconds=1),
+                        midnight,
+                        midnight + dt.timedelta(microseconds=1),
+                        midnight + dt.timedelta(hours=1),
+                    ):
+                        if end <= start:
+                            continue
+                        first = timeutil.local_date(start, tz)
+                        assert timeutil.days_touched_from(first, end, tz) == plain_days_touched(start, end, tz), (
+                            zone,
+                            start,
+                            end,
+                        )
+                        checked += 1
+    assert checked > 1000
