@@ -1,5 +1,6 @@
-"""Tags that print the progress page's repeated rows as markup built in Python (diary.presentation and
-diary.guideline_presentation): the progress page, the clinic patient page and the report use them.
+"""Tags that print the progress page's repeated rows as markup built in Python (diary.presentation,
+diary.preventive_presentation and diary.guideline_presentation): the progress page, the clinic
+patient page and the report use them.
 
 {% period_table_rows rows show_midas any_changes %}      the period table's rows (presentation.period_rows' rows)
 {% cycle_cards cycle_rows %}                             the cards, a cycle each, the latest first
