@@ -366,7 +366,6 @@ def week_rows(cycle_periods):
 # classes, labels, counts, titles) on every page, and escape costs about 0.75 µs a call. For str values only
 # (what chart() and week_rows() make): a lazy translation would be remembered in the first request's language.
 escape_text = functools.lru_cache(maxsize=4096)(escape)
-_escape = escape_text
 
 
 # The week table's markup, built here rather than in templates/diary/includes/_weeks.html: Django prints a
@@ -395,19 +394,23 @@ def weeks_markup(rows, week_numbers):
     if not rows:
         return mark_safe("")  # noqa: S308 - nothing in it
     parts = [_WEEKS_HEAD]
-    parts += [f'<th scope="col"><span class="wk-long">Week </span>{_escape(number)}</th>' for number in week_numbers]
+    parts += [
+        f'<th scope="col"><span class="wk-long">Week </span>{escape_text(number)}</th>' for number in week_numbers
+    ]
     parts.append("</tr></thead>\n  <tbody>")
     for row in rows:
-        parts.append(f'<tr><th scope="row"><span class="wk-long">Cycle </span>{_escape(row["number"])}</th>')
+        parts.append(f'<tr><th scope="row"><span class="wk-long">Cycle </span>{escape_text(row["number"])}</th>')
         for cell in row["cells"]:
             recorded = cell.get("recorded")
             if recorded:
                 parts.append(
-                    f'<td class="{_escape(cell["css"])}" title="{_escape(cell["title"])}">{_escape(cell["text"])}'
-                    f'<span class="visually-hidden"> ({_escape(recorded)})</span><span aria-hidden="true">*</span></td>'
+                    f'<td class="{escape_text(cell["css"])}" title="{escape_text(cell["title"])}">'
+                    f"{escape_text(cell['text'])}"
+                    f'<span class="visually-hidden"> ({escape_text(recorded)})</span>'
+                    '<span aria-hidden="true">*</span></td>'
                 )
             else:
-                parts.append(f'<td class="{_escape(cell["css"])}">{_escape(cell["text"])}</td>')
+                parts.append(f'<td class="{escape_text(cell["css"])}">{escape_text(cell["text"])}</td>')
         parts.append("</tr>")
     parts.append(_WEEKS_FOOT)
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
@@ -429,23 +432,23 @@ def period_table_rows_markup(rows, show_midas=False, any_changes=False):
         change = (
             '<span class="text-body-secondary">reference</span>'
             if period.kind == "baseline"
-            else _escape(row["change"])
+            else escape_text(row["change"])
         )
         parts.append(
             ("\n    <tr>" if enough else '\n    <tr class="not-enough">')
-            + f'\n      <th scope="row">{_escape(row["label"])}{"" if enough else _NOT_ENOUGH_BADGE}</th>'
-            f'\n      <td data-label="Dates">{_escape(row["dates"])}</td>'
-            f'\n      <td data-label="Headache days per 28">{_escape(row["per_28"])}</td>'
-            f'\n      <td data-label="Migraine days per 28">{_escape(row["migraine_per_28"])}</td>'
-            f'\n      <td data-label="Moderate or severe days per 28">{_escape(row["moderate_severe_per_28"])}</td>'
+            + f'\n      <th scope="row">{escape_text(row["label"])}{"" if enough else _NOT_ENOUGH_BADGE}</th>'
+            f'\n      <td data-label="Dates">{escape_text(row["dates"])}</td>'
+            f'\n      <td data-label="Headache days per 28">{escape_text(row["per_28"])}</td>'
+            f'\n      <td data-label="Migraine days per 28">{escape_text(row["migraine_per_28"])}</td>'
+            f'\n      <td data-label="Moderate or severe days per 28">{escape_text(row["moderate_severe_per_28"])}</td>'
             f'\n      <td data-label="Change from baseline">{change}</td>'
-            f'\n      <td data-label="Days recorded">{_escape(row["recorded_of"])}'
-            f" ({_escape(row['completeness'])})</td>"
-            f'\n      <td data-label="Headache days">{_escape(row["headache_day_count"])}</td>'
-            f'\n      <td data-label="Attacks">{_escape(row["attack_count"])}</td>'
-            f'\n      <td data-label="Medicine days">{_escape(row["medicine_day_count"])}</td>'
+            f'\n      <td data-label="Days recorded">{escape_text(row["recorded_of"])}'
+            f" ({escape_text(row['completeness'])})</td>"
+            f'\n      <td data-label="Headache days">{escape_text(row["headache_day_count"])}</td>'
+            f'\n      <td data-label="Attacks">{escape_text(row["attack_count"])}</td>'
+            f'\n      <td data-label="Medicine days">{escape_text(row["medicine_day_count"])}</td>'
             "\n      "
-            + (f'<td data-label="MIDAS">{_escape(row["midas_cell"])}</td>' if show_midas else "")
+            + (f'<td data-label="MIDAS">{escape_text(row["midas_cell"])}</td>' if show_midas else "")
             + "\n      "
             + (
                 '<td data-label="Other preventive started or stopped">'
@@ -568,10 +571,8 @@ def chart(progress):
         return bottom - plot_height * min(value, Y_MAX) / Y_MAX
 
     width_svg = svg_number(bar_width - 2)  # every bar's
-    bottom_svg, above_bottom_svg = (
-        svg_number(bottom),
-        svg_number(bottom - 4),
-    )  # the y of a bar of no height, its value's
+    bottom_svg = svg_number(bottom)  # the y of a bar of no height
+    above_bottom_svg = svg_number(bottom - 4)  # and of its value's label
     groups = []
     for index, period in enumerate(periods):
         left = PLOT["left"] + group * index + (group - bar_width * len(SERIES)) / 2
@@ -738,12 +739,12 @@ def _wide_svg(chart):
         for rect in group["rects"]:
             parts.append(
                 f'\n          <rect x="{rect["x"]}" y="{rect["y"]}" width="{rect["width"]}" height="{rect["height"]}" '
-                f'class="bar {_escape(rect["css"])}"><title>{_escape(rect["title"])}</title></rect>\n        '
+                f'class="bar {escape_text(rect["css"])}"><title>{escape_text(rect["title"])}</title></rect>\n        '
             )
-        label_x, label = group["label_x"], _escape(group["label"])
+        label_x, label = group["label_x"], escape_text(group["label"])
         parts.append(
             f'\n        <text x="{group["value_x"]}" y="{group["value_y"]}" text-anchor="middle" class="value">'
-            f"{_escape(group['value'])}</text>\n        "
+            f"{escape_text(group['value'])}</text>\n        "
         )
         if crowded:
             parts.append(
@@ -764,7 +765,7 @@ def _wide_svg(chart):
     parts.append("\n    ")
     baseline = chart["baseline"]
     if baseline:
-        y, label = baseline["y_svg"], _escape(baseline["label"])
+        y, label = baseline["y_svg"], escape_text(baseline["label"])
         parts.append(
             f'\n      <line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="baseline-line">'
             f"<title>{label} headache days per 28 days</title></line>"
@@ -781,13 +782,13 @@ def _phone_svg(phone):
         x = tick["x"]
         parts.append(
             f'\n      <line x1="{x}%" x2="{x}%" y1="{top}" y2="{bottom}" class="grid"></line>'
-            f'\n      <text x="{x}%" y="{phone["tick_y"]}" class="tick" text-anchor="{_escape(tick["anchor"])}">'
+            f'\n      <text x="{x}%" y="{phone["tick_y"]}" class="tick" text-anchor="{escape_text(tick["anchor"])}">'
             f"{tick['value']}</text>\n    "
         )
     parts.append("\n    ")
     baseline = phone["baseline"]
     if baseline:
-        x, label = baseline["x"], _escape(baseline["label"])
+        x, label = baseline["x"], escape_text(baseline["label"])
         parts.append(
             f'\n      <line x1="{x}%" x2="{x}%" y1="{phone["baseline_top"]}" y2="{bottom}" class="baseline-line">'
             f"<title>{label} headache days per 28 days</title></line>"
@@ -798,15 +799,15 @@ def _phone_svg(phone):
         enough = group["enough_data"]
         parts.append(
             ('\n      <g class="period">' if enough else '\n      <g class="period not-enough">')
-            + f'\n        <text x="0" y="{group["label_y"]}" class="label">{_escape(group["label"])}: '
-            f'<tspan class="value">{_escape(group["value"])}</tspan>'
+            + f'\n        <text x="0" y="{group["label_y"]}" class="label">{escape_text(group["label"])}: '
+            f'<tspan class="value">{escape_text(group["value"])}</tspan>'
             + ("" if enough else '<tspan class="note"> · not enough data</tspan>')
             + "</text>\n        "
         )
         for bar in group["bars"]:
             parts.append(
                 f'\n          <rect x="0" y="{bar["y"]}" width="{bar["width"]}%" height="{bar_height}" '
-                f'class="bar {_escape(bar["css"])}"><title>{_escape(bar["title"])}</title></rect>\n        '
+                f'class="bar {escape_text(bar["css"])}"><title>{escape_text(bar["title"])}</title></rect>\n        '
             )
         parts.append("\n      </g>\n    ")
     parts.append("\n  </svg>")
