@@ -107,6 +107,13 @@ class PatientProfile(models.Model):
     pending_email = models.EmailField(blank=True, editable=False)
     # Goes up by one whenever anything in the diary changes: cached pages carry it in their key.
     diary_version = models.PositiveIntegerField(default=0, editable=False)
+    # Whether the diary holds any row of a feature many patients never use: period days, daily
+    # check-ins, other preventive medicines. Set by every diary write (diary.services.diary_changed)
+    # from the rows themselves; True ("may have some") until the first, so a profile made before
+    # any write is read in full. The progress computation skips the query of a feature with none.
+    has_period_days = models.BooleanField(default=True, editable=False)
+    has_checkins = models.BooleanField(default=True, editable=False)
+    has_preventives = models.BooleanField(default=True, editable=False)
 
     class Meta:
         constraints = [

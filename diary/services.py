@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from accounts import profiles
@@ -50,8 +50,28 @@ def diary_changed(patient):
 
 
 def _changed(patient_id):
-    profiles.raise_version(patient_id)
+    rows_written(patient_id)
     transaction.on_commit(partial(summaries.remake_patient, patient_id), robust=True)
+
+
+# PatientProfile's flag for each feature a diary may never use, and the model of its rows.
+FEATURE_FLAGS = {"has_period_days": MenstruationDay, "has_checkins": FactorCheckIn, "has_preventives": PreventiveCourse}
+
+
+def rows_written(patient_id):
+    """The patient's diary rows changed (diary_changed, and seed_demo's bulk loads): raises the
+    data version, then sets the profile's FEATURE_FLAGS from the rows now there.
+
+    Two statements, in this order: raise_version's UPDATE locks the profile's row until the
+    caller's transaction ends (waiting for another write's to end first), so the flags' UPDATE,
+    a statement of its own, sees every write committed before (PostgreSQL's READ COMMITTED takes
+    a new snapshot per statement) and this transaction's own. Of two concurrent writes, the one
+    that commits last sets the flags, from both. Call it after the transaction's writes.
+    """
+    profiles.raise_version(patient_id)
+    PatientProfile.objects.filter(user_id=patient_id).update(
+        **{flag: Exists(model.objects.filter(patient_id=patient_id)) for flag, model in FEATURE_FLAGS.items()}
+    )
 
 
 def attack_data(attack, medicine_classes=None):
@@ -450,14 +470,24 @@ def load_progress(patient, now=None, profile=None):
         if report.session_id in sessions_by_id:  # always, as the report forms make them
             report.session = sessions_by_id[report.session_id]
     answers = list(MidasAnswer.objects.filter(patient_id=patient_id))
-    courses = list(PreventiveCourse.objects.filter(patient_id=patient_id).order_by("start", "id"))
+    # A feature the diary holds no row of (the profile's FEATURE_FLAGS, read with it) costs no
+    # query: many patients never mark a period, check in or record another preventive.
+    courses = (
+        list(PreventiveCourse.objects.filter(patient_id=patient_id).order_by("start", "id"))
+        if profile.has_preventives
+        else []
+    )
     # A patient who chose not to track periods has none counted, whatever is stored.
     bleeding = (
-        []
-        if profile.track_periods is False
-        else list(MenstruationDay.objects.filter(patient_id=patient_id).order_by().values_list("date", flat=True))
+        list(MenstruationDay.objects.filter(patient_id=patient_id).order_by().values_list("date", flat=True))
+        if profile.track_periods is not False and profile.has_period_days
+        else []
     )
-    checkins = list(FactorCheckIn.objects.filter(patient_id=patient_id).values_list("date", "listed", "present"))
+    checkins = (
+        list(FactorCheckIn.objects.filter(patient_id=patient_id).values_list("date", "listed", "present"))
+        if profile.has_checkins
+        else []
+    )
     progress = cycles.compute(
         attacks,
         marks,

@@ -11,10 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from accounts import profiles
 from accounts.roles import assign_role
 from clinic.models import Share
-from diary import demo
+from diary import demo, services
 
 DEMO_PASSWORD = "demo-migraine-2026"  # noqa: S105 - printed by `make run`; demo databases only
 DEMO_ACCOUNTS = [
@@ -54,7 +53,7 @@ class Command(BaseCommand):
         attacks = demo.seed_diary(patient, "responder", max(years, 1.0), random.Random(seed))
         with transaction.atomic():  # other preventives, periods, 2-hour answers, check-ins
             if demo.seed_extras(patient, random.Random(seed)) and not attacks:
-                profiles.raise_version(patient.pk)
+                services.rows_written(patient.pk)
         attacks = self.seeded(patient, attacks)
 
         password_hash = password_hash or User.objects.get(username="patient@example.com").password
@@ -85,10 +84,11 @@ class Command(BaseCommand):
         )
 
     def seeded(self, user, attacks):
-        """A demo diary was written in bulk, not through diary.services: its data version goes up, so
-        refresh_summaries (run next by `make run`) remakes a summary made before. Returns attacks."""
+        """A demo diary was written in bulk, not through diary.services' writes: its data version goes
+        up and its profile's feature flags are set (services.rows_written), so refresh_summaries (run
+        next by `make run`) remakes a summary made before. Returns attacks."""
         if attacks:
-            profiles.raise_version(user.pk)
+            services.rows_written(user.pk)
         return attacks
 
     def after_patients(self, patients):
