@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from diary import services
 from diary.models import MidasAnswer
 from tests.diary.conftest import TODAY
 from tests.diary.factories import attack, headache_free, session, side_effect
@@ -276,6 +277,12 @@ def test_progress_page_and_json_use_a_fixed_number_of_queries(
         assert patient_client.get(PROGRESS).status_code == 200
     # Again, from the page cache: 1 the user with role and profile (the page key's diary_version)
     with django_assert_num_queries(1):
+        assert patient_client.get(PROGRESS).status_code == 200
+    # A diary write sets the profile's feature flags (services.rows_written): this diary has no
+    # preventive course, period day or check-in, so rendered again those three are not asked for
+    services.diary_changed(patient)
+    cache.clear()
+    with django_assert_num_queries(7):
         assert patient_client.get(PROGRESS).status_code == 200
 
 
