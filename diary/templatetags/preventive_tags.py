@@ -9,7 +9,6 @@ no query: the courses and MIDAS answers are loaded with the progress.
 {% eligibility_checklist as eligibility %}  NICE TA260's checklist, or None without a session
 {% baseline_midas as midas %}           before the first session: offer the MIDAS, or the answer that counts
 {{ period|preventive_changes }}         "Topiramate started 1 October 2026", ...
-{{ period|preventive_changes_note }}    the page note for a period with changes, or ""
 {{ rows|any_preventive_changes }}       a period of the table has changes (its column is shown)
 """
 
@@ -67,11 +66,6 @@ def baseline_midas(context):
 @register.filter
 def preventive_changes(period):
     return preventive_presentation.change_words(period)
-
-
-@register.filter
-def preventive_changes_note(period):
-    return preventive_presentation.changes_note(period)
 
 
 @register.filter
